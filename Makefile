@@ -1,0 +1,34 @@
+# isobpmn: the two commands a new user needs are `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-dev
+
+.PHONY: demo test install lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## demo: install, then list the procedure library and show each procedure's step table
+demo: install
+	$(BIN)/isobpmn procedures list bpmn
+	@for f in bpmn/*.bpmn; do echo; echo "== $$f"; $(BIN)/isobpmn procedures show "$$f" || exit 1; done
+
+## test: install with dev extras and run the whole suite (import contracts included)
+test: install
+	$(BIN)/lint-imports
+	$(BIN)/python -m pytest; status=$$?; \
+	if [ $$status -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$status
+
+bench: install
+	$(BIN)/python bench/startup.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis build dist src/*.egg-info

@@ -1,0 +1,51 @@
+"""The ``isobpmn`` command line: a click group whose subcommands load on first use.
+
+Nothing heavy is imported at start: ``isobpmn --version`` loads only click, and each command
+imports what it needs inside its own module, so ``isobpmn validate`` never pays for the web
+stack or the engine.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+from isobpmn import __version__
+
+#: command name -> "module:attribute" of a click command, loaded lazily.
+COMMANDS = {
+    "procedures": "isobpmn.cli.procedures:procedures",
+    "calendar": "isobpmn.cli.calendar_cmd:calendar",
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported only when they are run or listed in help."""
+
+    def __init__(self, *args, lazy: dict[str, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lazy = dict(lazy or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(self.lazy))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.lazy:
+            module_name, attribute = self.lazy[name].split(":")
+            return getattr(importlib.import_module(module_name), attribute)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=LazyGroup, lazy=COMMANDS,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", "-V", prog_name="isobpmn",
+                      message="%(prog)s %(version)s")
+def cli() -> None:
+    """isobpmn: electronic ISO 9001 procedures on BPMN for Vietnamese public administration."""
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point."""
+    cli.main(args=argv if argv is not None else sys.argv[1:], prog_name="isobpmn")
