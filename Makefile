@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test install lint bench clean
+.PHONY: demo test install docs bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ test: install
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$status
+
+## docs: regenerate the command reference from the commands' own help
+docs: install
+	$(BIN)/python -m isobpmn.cli.reference > docs/cli.md
 
 bench: install
 	$(BIN)/python bench/startup.py
