@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test install docs bench clean
+.PHONY: demo test install editor-deps docs bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +14,15 @@ $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+NODE_STAMP := editor/node_modules/.package-lock.json
+
+$(NODE_STAMP): editor/package.json editor/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then cd editor && npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: editor tests will be skipped"; fi
+
 install: $(STAMP)
+
+editor-deps: $(NODE_STAMP)
 
 ## demo: install, then list the procedure library and show each procedure's step table
 demo: install
@@ -22,7 +30,7 @@ demo: install
 	@for f in bpmn/*.bpmn; do echo; echo "== $$f"; $(BIN)/isobpmn procedures show "$$f" || exit 1; done
 
 ## test: install with dev extras and run the whole suite (import contracts included)
-test: install
+test: install editor-deps
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$status
@@ -35,4 +43,4 @@ bench: install
 	$(BIN)/python bench/startup.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis build dist src/*.egg-info
+	rm -rf $(VENV) .pytest_cache .hypothesis build dist src/*.egg-info editor/node_modules
