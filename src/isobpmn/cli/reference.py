@@ -22,8 +22,8 @@ or value) exits with 2. Dates are dd/mm/yyyy, times 24 h in Asia/Ho_Chi_Minh.
 
 
 def _walk(command: click.Command, path: list[str], ctx: click.Context | None):
-    ctx = click.Context(command, info_name=" ".join(path), parent=None, terminal_width=100,
-                        max_content_width=100)
+    settings = {**cli.context_settings, "terminal_width": 100, "max_content_width": 100}
+    ctx = click.Context(command, info_name=" ".join(path), parent=None, **settings)
     yield path, command.get_help(ctx)
     if isinstance(command, click.Group):
         for name in command.list_commands(ctx):
