@@ -38,6 +38,7 @@ test: install editor-deps
 ## docs: regenerate the command reference from the commands' own help
 docs: install
 	$(BIN)/python -m isobpmn.cli.reference > docs/cli.md
+	$(BIN)/python -c 'from pathlib import Path; from isobpmn.lint import all_rules; from isobpmn.lint.docs import rule_page; d = Path("docs/rules"); d.mkdir(exist_ok=True); [(d / f"{r.id}.md").write_text(rule_page(r), encoding="utf-8") for r in all_rules().values()]'
 
 bench: install
 	$(BIN)/python bench/startup.py

@@ -8,6 +8,7 @@ shows every mistake in a file.
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -49,11 +50,23 @@ class Problems:
 
     def __init__(self) -> None:
         self.items: list[ModelProblem] = []
+        self.owner: str | None = None  # the element whose iso data is being read
+
+    @contextmanager
+    def about(self, bpmn_id: str | None):
+        """Attribute problems reported inside the block to ``bpmn_id``."""
+        previous, self.owner = self.owner, bpmn_id
+        try:
+            yield self
+        finally:
+            self.owner = previous
 
     def add(self, code: str, message: str, element: etree._Element | None = None,
             bpmn_id: str | None = None, line: int | None = None) -> None:
         if element is not None:
             line = element.sourceline
+        if bpmn_id is None:
+            bpmn_id = self.owner
         self.items.append(ModelProblem(code, message, line, bpmn_id))
 
 
@@ -100,7 +113,9 @@ def _int(el: etree._Element, name: str, problems: Problems, *, default: int | No
     value = _attr(el, name, problems, required=required, example=str(minimum))
     if not value:
         return default
-    if not value.isdigit() or int(value) < minimum or int(value) > 100000:
+    # str.isdigit() alone accepts "²", and int() refuses more than 4300 digits: check first.
+    digits = value.isascii() and value.isdigit() and len(value) <= 6
+    if not digits or not minimum <= int(value) <= 100000:
         problems.add("iso", f'iso:{local(el)} {name}="{value}" must be a whole number '
                             f'of at least {minimum}', el)
         return default
@@ -152,7 +167,9 @@ def _children(el: etree._Element, allowed: dict[str, bool], problems: Problems
             continue  # comments, processing instructions
         qname = etree.QName(child)
         if qname.namespace != ISO_NS:
-            problems.add("iso", f"<{child.tag}> is not allowed inside iso:{local(el)}", child)
+            problems.add("iso", f"<{qname.localname}> (namespace {qname.namespace or 'none'}) is "
+                                f"not allowed inside iso:{local(el)}; only iso elements go here",
+                         child)
             continue
         name = qname.localname
         if name not in allowed:
@@ -366,7 +383,8 @@ def read_step(el: etree._Element, problems: Problems) -> StepInfo:
         if f is None:
             continue
         if any(existing.name == f.name for existing in fields):
-            problems.add("iso", f'iso:field name="{f.name}" is used twice in this step', child)
+            problems.add("iso", f'iso:field name="{f.name}" is used twice in this step; '
+                                "each field of a step needs its own name", child)
             continue
         fields.append(f)
     return StepInfo(allotment, _first_text(parts["description"]), forms, results, tuple(fields))
@@ -401,7 +419,8 @@ def _read_field(el: etree._Element, problems: Problems) -> Field | None:
         choices.append(Choice(value, _attr(child, "label", problems, required=True, example="Đạt"),
                               _attr(child, "labelEn", problems)))
     if ftype is FieldType.CHOICE and not choices:
-        problems.add("iso", f'iso:field "{name}" has type="choice" but no iso:choice children', el)
+        problems.add("iso", f'iso:field "{name}" has type="choice" but no iso:choice children; '
+                            'add one per option, e.g. <iso:choice value="dat" label="Đạt"/>', el)
     if ftype is not None and ftype is not FieldType.CHOICE and choices:
         problems.add("iso", f'iso:field "{name}" has iso:choice children but type="{ftype.value}"; '
                             'use type="choice"', el)

@@ -10,7 +10,7 @@ from types import MappingProxyType
 from lxml import etree
 
 from isobpmn.model import iso
-from isobpmn.model.order import hours_of, plan
+from isobpmn.model.order import FlowPlan, hours_of, plan
 from isobpmn.model.types import (
     Activity,
     Condition,
@@ -48,6 +48,10 @@ EVENTS = frozenset(p.value for p in EventPosition)
 GATEWAYS = frozenset(g.value for g in GatewayType)
 FLOW_NODES = ACTIVITIES | EVENTS | GATEWAYS
 
+#: Deepest nesting of expanded sub-processes read. Real procedures use one or two levels; the
+#: limit keeps the recursive walks below far from Python's recursion limit.
+MAX_NESTING = 32
+
 #: Which ``iso`` extension may sit on which BPMN element (docs/schema.md).
 PLACEMENT = {
     "procedure": ("process",),
@@ -64,6 +68,7 @@ def collect_extensions(root: etree._Element, problems: iso.Problems
     """Find every ``iso`` element, check where it sits, and group them by owner id."""
     found: dict[str, dict[str, etree._Element]] = {}
     suppressions: list[Suppression] = []
+    _misplaced(root, problems)
     for holder in root.iter(f"{_B}extensionElements"):
         owner = holder.getparent()
         owner_kind = etree.QName(owner).localname
@@ -80,14 +85,16 @@ def collect_extensions(root: etree._Element, problems: iso.Problems
             places = PLACEMENT[name]
             if places is not None and owner_kind not in places:
                 where = "an activity" if name == "step" else f"a {places[0]}"
-                problems.add("iso", f"iso:{name} belongs on {where}, not on a {owner_kind}",
+                here = f'{owner_kind} "{owner_id}"' if owner_id else owner_kind
+                problems.add("iso", f"iso:{name} belongs on {where}, not on {here}",
                              el, owner_id or None)
                 continue
             if name == "suppress":
                 if not owner_id:
                     problems.add("iso", "iso:suppress must sit on an element with an id", el)
                     continue
-                item = iso.read_suppression(el, owner_id, problems)
+                with problems.about(owner_id):
+                    item = iso.read_suppression(el, owner_id, problems)
                 if item is not None:
                     suppressions.append(item)
                 continue
@@ -98,6 +105,27 @@ def collect_extensions(root: etree._Element, problems: iso.Problems
                 continue
             slot[name] = el
     return found, tuple(suppressions)
+
+
+def _misplaced(root: etree._Element, problems: iso.Problems) -> None:
+    """Report ``iso`` elements outside ``extensionElements`` and ``iso`` attributes: BPMN tools
+    would keep them, but the reader would otherwise drop their data without a word."""
+    for el in root.iter(iso.iso_tag("*")):
+        parent = el.getparent()
+        if parent is None or parent.tag == f"{_B}extensionElements" or \
+                etree.QName(parent).namespace == iso.ISO_NS:
+            continue
+        problems.add("iso", f"iso:{etree.QName(el).localname} must sit inside the "
+                            f"bpmn:extensionElements of the element it belongs to, not directly "
+                            f"in {etree.QName(parent).localname}", el, parent.get("id"))
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        for key in el.attrib:
+            if key.startswith(iso.iso_tag("")):
+                problems.add("iso", f"iso:{etree.QName(key).localname} is an attribute; the iso "
+                                    "extension has elements only, inside bpmn:extensionElements",
+                             el, el.get("id"))
 
 
 class ProcessReader:
@@ -117,6 +145,7 @@ class ProcessReader:
         self.lane_of: dict[str, str] = {}
         self.lanes: dict[str, Lane] = {}
         self.scopes: dict[str, list[str]] = {}  # scope id -> node ids in document order
+        self.plans: dict[str, FlowPlan] = {}  # scope id -> its flow plan
 
     def read(self) -> Procedure:
         el = self.element
@@ -146,7 +175,10 @@ class ProcessReader:
 
     def _procedure_info(self, pid: str) -> ProcedureInfo | None:
         el = self.extensions.get(pid, {}).get("procedure")
-        return iso.read_procedure_info(el, self.problems) if el is not None else None
+        if el is None:
+            return None
+        with self.problems.about(pid):
+            return iso.read_procedure_info(el, self.problems)
 
     # --- lanes ----------------------------------------------------------------------------
 
@@ -155,7 +187,8 @@ class ProcessReader:
             for lane in lane_set.iterchildren(f"{_B}lane"):
                 lid = lane.get("id", "")
                 role_el = self.extensions.get(lid, {}).get("role")
-                own = iso.read_role(role_el, self.problems) if role_el is not None else None
+                with self.problems.about(lid):
+                    own = iso.read_role(role_el, self.problems) if role_el is not None else None
                 role = own or inherited
                 refs = tuple((r.text or "").strip() for r in lane.iterchildren(f"{_B}flowNodeRef"))
                 for ref, ref_el in zip(refs, lane.iterchildren(f"{_B}flowNodeRef"), strict=True):
@@ -171,7 +204,7 @@ class ProcessReader:
 
     # --- flow elements --------------------------------------------------------------------
 
-    def _scope(self, container: etree._Element, scope_id: str) -> None:
+    def _scope(self, container: etree._Element, scope_id: str, depth: int = 0) -> None:
         order = self.scopes.setdefault(scope_id, [])
         for child in container:
             if not isinstance(child.tag, str) or etree.QName(child).namespace != NS_BPMN:
@@ -191,8 +224,13 @@ class ProcessReader:
                 self.nodes[cid] = self._node(child, kind, cid, scope_id)
                 order.append(cid)
                 if kind in SUB_PROCESSES:
+                    if depth >= MAX_NESTING:
+                        self.problems.add("structure", f'sub-process "{cid}" is nested more than '
+                                          f"{MAX_NESTING} sub-processes deep; flatten the diagram",
+                                          child, cid)
+                        continue
                     self._lanes(child, None, None)
-                    self._scope(child, cid)
+                    self._scope(child, cid, depth + 1)
 
     def _flow(self, el: etree._Element, scope_id: str) -> None:
         fid = el.get("id", "")
@@ -210,7 +248,8 @@ class ProcessReader:
                       line=el.sourceline, scope_id=scope_id)
         if kind in ACTIVITIES:
             step_el = self.extensions.get(nid, {}).get("step")
-            info = iso.read_step(step_el, self.problems) if step_el is not None else None
+            with self.problems.about(nid):
+                info = iso.read_step(step_el, self.problems) if step_el is not None else None
             return Activity(**common, step_info=info,
                             is_for_compensation=el.get("isForCompensation") == "true",
                             default_flow=el.get("default"))
@@ -299,20 +338,27 @@ class ProcessReader:
         nodes = self.scopes.get(scope_id, ())
         return any(isinstance(self.nodes[n], Activity) and self._is_step(self.nodes[n]) for n in nodes)
 
+    def _plan(self, scope_id: str) -> FlowPlan:
+        """The flow plan of one scope (the process or an expanded sub-process), computed once."""
+        if scope_id not in self.plans:
+            order = self.scopes.get(scope_id, [])
+            nodes = self.nodes
+            edges = [(f.source, f.target) for f in self.flows.values() if f.scope_id == scope_id]
+            for nid in order:  # a boundary event follows the activity it is attached to
+                node = nodes[nid]
+                if isinstance(node, Event) and node.attached_to:
+                    edges.append((node.attached_to, nid))
+            starts = sorted((n for n in order if isinstance(nodes[n], Event)
+                             and nodes[n].position is EventPosition.START),
+                            key=lambda n: (0 if nodes[n].is_blank else 1, order.index(n)))
+            weight = {nid: self._weight(nodes[nid]) for nid in order}
+            is_step = [nid for nid in order if self._is_step(nodes[nid])]
+            self.plans[scope_id] = plan(order, edges, starts, weight, is_step)
+        return self.plans[scope_id]
+
     def _number_scope(self, scope_id: str, nodes: Mapping[str, FlowNode], prefix: str,
-                      out: list[Step]) -> tuple[str, ...]:
-        order = self.scopes.get(scope_id, [])
-        edges = [(f.source, f.target) for f in self.flows.values() if f.scope_id == scope_id]
-        for nid in order:  # a boundary event follows the activity it is attached to
-            node = nodes[nid]
-            if isinstance(node, Event) and node.attached_to:
-                edges.append((node.attached_to, nid))
-        starts = sorted((n for n in order if isinstance(nodes[n], Event)
-                         and nodes[n].position is EventPosition.START),
-                        key=lambda n: (0 if nodes[n].is_blank else 1, order.index(n)))
-        weight = {nid: self._weight(nodes[nid]) for nid in order}
-        is_step = [nid for nid in order if self._is_step(nodes[nid])]
-        result = plan(order, edges, starts, weight, is_step)
+                      out: list[Step], on_outer_main: bool = True) -> tuple[str, ...]:
+        result = self._plan(scope_id)
         for number, (nid, on_main) in enumerate(result.steps, start=1):
             node = nodes[nid]
             lane = self.lanes.get(node.lane_id or "")
@@ -320,10 +366,12 @@ class ProcessReader:
             out.append(Step(
                 number=label, bpmn_id=nid, name=node.name, lane_id=node.lane_id,
                 responsible=lane.name if lane else "", role=lane.role if lane else None,
-                info=node.step_info or StepInfo(), on_main_path=on_main, line=node.line,
+                info=node.step_info or StepInfo(), on_main_path=on_main and on_outer_main,
+                line=node.line,
             ))
             if node.kind in SUB_PROCESSES:
-                self._number_scope(nid, nodes, label + ".", out)
+                # a step inside a sub-process is on the main path only if the sub-process is
+                self._number_scope(nid, nodes, label + ".", out, on_main and on_outer_main)
         return result.main_path
 
     def _weight(self, node: FlowNode) -> Decimal:
@@ -331,9 +379,7 @@ class ProcessReader:
             return Decimal(0)
         if node.step_info is not None and node.step_info.allotment is not None:
             return hours_of(node.step_info.allotment)
-        if node.kind in SUB_PROCESSES:
-            inner = self.scopes.get(node.bpmn_id, [])
+        if node.kind in SUB_PROCESSES:  # what its own main path takes, branches left out
+            inner = self._plan(node.bpmn_id).main_path
             return sum((self._weight(self.nodes[n]) for n in inner), Decimal(0))
         return Decimal(0)
-
-

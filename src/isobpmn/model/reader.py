@@ -35,7 +35,8 @@ NS_DI = "http://www.omg.org/spec/DD/20100524/DI"
 
 Source = str | os.PathLike | bytes
 
-__all__ = ["DEFAULT_MAX_BYTES", "main_process", "read_document", "read_procedure"]
+__all__ = ["DEFAULT_MAX_BYTES", "document_from_tree", "load_bytes", "main_process", "read_document",
+           "read_procedure"]
 
 
 def read_document(source: Source, *, name: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
@@ -47,7 +48,19 @@ def read_document(source: Source, *, name: str | None = None, max_bytes: int = D
     are returned in ``document.problems`` and only unreadable input raises.
     """
     data, label = _load(source, name, max_bytes)
-    root = parse_xml(data, label, max_bytes)
+    return document_from_tree(parse_xml(data, label, max_bytes), label, strict=strict)
+
+
+def load_bytes(source: Source, *, name: str | None = None,
+               max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[bytes, str]:
+    """The bytes of a source and its label, with the size limit applied (for tools that
+    need the raw file as well, such as the validator's XSD check)."""
+    return _load(source, name, max_bytes)
+
+
+def document_from_tree(root: etree._Element, label: str, *, strict: bool = True) -> BpmnDocument:
+    """Build a :class:`BpmnDocument` from an already safely parsed tree
+    (see :func:`isobpmn.model.xmlsafe.parse_xml`)."""
     if etree.QName(root).namespace != NS_BPMN or etree.QName(root).localname != "definitions":
         raise ModelError(label, [ModelProblem(
             "not-bpmn",

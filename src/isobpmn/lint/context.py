@@ -1,0 +1,77 @@
+"""What a rule sees: the parsed document, its tree, its options, and the rest of the library."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import etree
+
+from isobpmn.lint.config import LintConfig
+from isobpmn.lint.finding import Severity
+from isobpmn.lint.rule import Report
+from isobpmn.model import BpmnDocument, FlowNode, ModelError, Procedure
+from isobpmn.model.reader import main_process
+
+
+@dataclass
+class Library:
+    """Facts across all files of one run: document codes and process ids, for rules that
+    look beyond one file (unique codes, call activities)."""
+
+    codes: dict[str, list[str]] = field(default_factory=dict)
+    processes: dict[str, str] = field(default_factory=dict)
+    complete: bool = False  # True when every file of the library was read
+
+    def add(self, document: BpmnDocument) -> None:
+        for process in document.processes:
+            self.processes.setdefault(process.bpmn_id, document.source)
+            if process.info and process.info.document.code:
+                self.codes.setdefault(process.info.document.code, []).append(document.source)
+
+    @classmethod
+    def of(cls, documents: Iterable[BpmnDocument]) -> Library:
+        library = cls(complete=True)
+        for document in documents:
+            library.add(document)
+        return library
+
+
+class LintContext:
+    """Passed to each rule's ``check``."""
+
+    def __init__(self, document: BpmnDocument, tree: etree._Element, config: LintConfig,
+                 library: Library | None = None):
+        self.document = document
+        self.tree = tree
+        self.config = config
+        self.library = library or Library.of([document])
+        self.options: Mapping[str, Any] = {}
+        try:
+            self.procedure: Procedure | None = main_process(document)
+        except ModelError:
+            self.procedure = None
+
+    @property
+    def processes(self) -> tuple[Procedure, ...]:
+        return self.document.processes
+
+    def nodes(self) -> Iterator[tuple[Procedure, FlowNode]]:
+        for process in self.document.processes:
+            for node in process.nodes.values():
+                yield process, node
+
+    def name(self, bpmn_id: str | None) -> str:
+        info = self.document.index.get(bpmn_id or "")
+        return info.name if info else ""
+
+    def label(self, bpmn_id: str) -> str:
+        """How an element is named in a message: its name in quotes, else its id."""
+        name = self.name(bpmn_id)
+        return f'"{name}"' if name else bpmn_id
+
+    @staticmethod
+    def report(bpmn_id: str | None, message: str, line: int | None = None,
+               severity: Severity | None = None) -> Report:
+        return Report(bpmn_id, message, line, severity)
