@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -68,6 +69,8 @@ for _unit, _words in {
         _UNIT_WORDS[_word] = _unit
 
 _TEXT = re.compile(r"^\s*(?P<value>[0-9]+(?:[.,][0-9]+)?)?\s*(?P<unit>[^\d].*?)?\s*$")
+
+_PLAIN_NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 
 #: Largest figure accepted: ten years of working days is already absurd for a procedure.
 MAX_VALUE = Decimal(3000)
@@ -150,6 +153,8 @@ def _to_decimal(value: object) -> Decimal:
         value = repr(value)
     if isinstance(value, str):
         value = value.strip().replace(",", ".")
+        if not _PLAIN_NUMBER.match(value):
+            raise DurationError(f"{value!r} is not a number; write e.g. 0.5 or 3")
     try:
         result = Decimal(value)  # type: ignore[arg-type]
     except (InvalidOperation, TypeError, ValueError):
@@ -162,7 +167,9 @@ def _to_decimal(value: object) -> Decimal:
 def _to_unit(unit: TimeUnit | str) -> TimeUnit:
     if isinstance(unit, TimeUnit):
         return unit
-    key = " ".join(str(unit).lower().split())
+    # NFC: the same Vietnamese word typed on another system may arrive decomposed ("ngày" as
+    # "nga" + combining grave + "y") and would otherwise not match.
+    key = " ".join(unicodedata.normalize("NFC", str(unit)).lower().split())
     try:
         return _UNIT_WORDS[key]
     except KeyError:

@@ -33,7 +33,7 @@ def sum_durations(durations: Iterable[Duration | None], unit: TimeUnit | None = 
     items = [d for d in durations if d is not None]
     units = {d.unit for d in items}
     if unit is None:
-        unit = units.pop() if len(units) == 1 else TimeUnit.WORKING_HOURS
+        unit = next(iter(units)) if len(units) == 1 else TimeUnit.WORKING_HOURS
     if unit is TimeUnit.SAME_DAY:
         unit = TimeUnit.WORKING_HOURS
     if units <= {unit}:
@@ -68,17 +68,19 @@ def plan(nodes: Sequence[str], edges: Sequence[tuple[str, str]], starts: Sequenc
     dag = {n: [t for t in successors[n] if (n, t) not in back] for n in nodes}
     topo = list(reversed(postorder))  # a topological order of the DAG
 
-    # Best path from each node to a sink: most hours, then most steps, earliest flow on ties.
+    # Best path from each node to a sink: one that reaches an end (a node with no outgoing flow
+    # at all, not one whose only flows loop back), then most hours, then most steps, then the
+    # earliest flow on ties.
     step_set = set(steps)
-    best: dict[str, tuple[Decimal, int]] = {}
+    best: dict[str, tuple[bool, Decimal, int]] = {}
     follow: dict[str, str | None] = {}
     for node in reversed(topo):
         own = (weight.get(node, Decimal(0)), 1 if node in step_set else 0)
-        choice, score = None, (Decimal(0), 0)
+        choice, score = None, (not successors[node], Decimal(0), 0)
         for target in dag[node]:
             if choice is None or best[target] > score:
                 choice, score = target, best[target]
-        best[node] = (own[0] + score[0], own[1] + score[1])
+        best[node] = (score[0], own[0] + score[1], own[1] + score[2])
         follow[node] = choice
 
     has_incoming = {target for targets in dag.values() for target in targets}

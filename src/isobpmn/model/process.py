@@ -306,6 +306,17 @@ class ProcessReader:
                                       f'boundary event "{nid}" attachedToRef="{target or ""}" is '
                                       "not an activity of this process", self.node_elements[nid], nid)
 
+    def _lane(self, nid: str) -> str | None:
+        """The node's lane; a node inside a sub-process without its own lane is in the
+        sub-process's lane (that is where it is drawn and who does it)."""
+        seen = 0
+        while nid not in self.lane_of and nid in self.nodes and seen < 64:
+            scope = self.nodes[nid].scope_id
+            if scope not in self.nodes:
+                return None
+            nid, seen = scope, seen + 1
+        return self.lane_of.get(nid)
+
     def _finish_nodes(self) -> dict[str, FlowNode]:
         incoming: dict[str, list[str]] = {n: [] for n in self.nodes}
         outgoing: dict[str, list[str]] = {n: [] for n in self.nodes}
@@ -320,7 +331,7 @@ class ProcessReader:
         result = {}
         for nid, node in self.nodes.items():
             result[nid] = replace(node, incoming=tuple(incoming[nid]),
-                                   outgoing=tuple(outgoing[nid]), lane_id=self.lane_of.get(nid))
+                                   outgoing=tuple(outgoing[nid]), lane_id=self._lane(nid))
         return result
 
     # --- step table -----------------------------------------------------------------------

@@ -16,9 +16,24 @@ def duration_data(duration: Duration | None) -> dict[str, Any] | None:
 
 
 def main_path_allotment(procedure: Procedure) -> Duration:
-    """The sum of allotments of the steps on the main path, in the statutory limit's unit."""
+    """The sum of allotments of the steps on the main path, in the statutory limit's unit.
+
+    A sub-process with its own allotment counts once: the steps inside it ("3.1", "3.2") are
+    part of that allotment, not added to it.
+    """
     unit = procedure.time_limit.unit if procedure.time_limit else None
-    return sum_durations((s.allotment for s in procedure.steps if s.on_main_path), unit)
+    covered: set[str] = set()  # numbers of steps whose allotment already counts their inside
+    allotments = []
+    for step in procedure.steps:  # a sub-process comes before the steps inside it
+        if not step.on_main_path:
+            continue
+        if step.number.rpartition(".")[0] in covered:
+            covered.add(step.number)
+            continue
+        if step.allotment is not None:
+            covered.add(step.number)
+            allotments.append(step.allotment)
+    return sum_durations(allotments, unit)
 
 
 def _refs(refs: tuple[DocumentRef, ...]) -> list[dict[str, str]]:
