@@ -114,7 +114,7 @@ def test_example_lanes(example):
     assert list(lanes) == ["Lane_MotCua", "Lane_HoTich"]
     assert lanes["Lane_MotCua"].name == "Bộ phận Một cửa"
     assert (lanes["Lane_MotCua"].role.code, lanes["Lane_MotCua"].role.unit) == ("mot-cua", "")
-    assert lanes["Lane_MotCua"].flow_node_ids == ("Start", "Task_TiepNhan", "End")
+    assert lanes["Lane_MotCua"].flow_node_ids == ("StartEvent", "Task_TiepNhan", "EndEvent")
     assert (lanes["Lane_HoTich"].role.code, lanes["Lane_HoTich"].role.unit) == (
         "chuyen-vien", "tu-phap")
     assert example.nodes["Task_ThamDinh"].lane_id == "Lane_HoTich"
@@ -148,11 +148,11 @@ def test_example_steps(example):
     assert all(s.on_main_path for s in example.steps)
     assert example.step("Task_ThamDinh") is two
     with pytest.raises(KeyError):
-        example.step("Start")
+        example.step("StartEvent")
 
 
 def test_example_main_path_and_allotment_sum(example):
-    assert example.main_path == ("Start", "Task_TiepNhan", "Task_ThamDinh", "End")
+    assert example.main_path == ("StartEvent", "Task_TiepNhan", "Task_ThamDinh", "EndEvent")
     assert main_path_allotment(example) == Duration(Decimal(3), TimeUnit.WORKING_DAYS)
 
 

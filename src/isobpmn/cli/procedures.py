@@ -28,6 +28,8 @@ LABELS = {
         "records": "7. Hồ sơ cần lưu", "record": "Hồ sơ", "keeper": "Trách nhiệm lưu",
         "retention": "Thời gian lưu", "none": "—", "optional": "nếu có",
         "sum_line": "Tổng thời gian các bước trên đường xử lý chính",
+        "purpose": "1. Mục đích", "scope": "2. Phạm vi", "references": "3. Tài liệu viện dẫn",
+        "definitions": "4. Định nghĩa / Viết tắt", "legal_basis": "5.1 Cơ sở pháp lý",
     },
     "en": {
         "file": "File", "code": "Code", "title": "Title", "revision": "Rev.",
@@ -44,6 +46,8 @@ LABELS = {
         "records": "7. Records to keep", "record": "Record", "keeper": "Kept by",
         "retention": "Retention", "none": "—", "optional": "if any",
         "sum_line": "Sum of allotments on the main path",
+        "purpose": "1. Purpose", "scope": "2. Scope", "references": "3. References",
+        "definitions": "4. Definitions and abbreviations", "legal_basis": "5.1 Legal basis",
     },
 }
 
@@ -98,7 +102,9 @@ def list_command(directory: Path | None, output_format: str, lang: str) -> None:
         ]
         if table_rows:
             click.echo(render([t["file"], t["code"], t["title"], t["revision"], t["steps"],
-                               t["limit"], t["sum"]], table_rows))
+                               t["limit"], t["sum"]], table_rows,
+                              min_widths=[16, 10, 16, 6, 7, 10, 10],
+                              max_widths=[None, None, None, None, None, 14, 14]))
         for exc in errors:
             click.echo(f"error: {exc}", err=True)
     if errors:
@@ -162,6 +168,7 @@ def describe(p: Procedure, lang: str = "vi") -> str:
                     render([t["rev_no"], t["date"], t["section"], t["change"]],
                            [(f"{r.number:02d}", format_date(r.date), r.section, r.description)
                             for r in info.revisions])]
+        out += _sections(info, t)
         if info.dossier:
             out += ["", t["dossier"],
                     render([t["tt"], t["paper"], t["copy"], t["qty"]],
@@ -189,6 +196,20 @@ def describe(p: Procedure, lang: str = "vi") -> str:
     return "\n".join(out)
 
 
+def _sections(info, t: dict[str, str]) -> list[str]:
+    """Sections 1–4 and 5.1 of the procedure document, where the diagram has them."""
+    out: list[str] = []
+    for key, text in (("purpose", info.purpose), ("scope", info.scope)):
+        if text:
+            out += ["", t[key], text]
+    for key, items in (("references", info.references),
+                       ("definitions", [f"{d.term}: {d.meaning}" for d in info.definitions]),
+                       ("legal_basis", info.legal_basis)):
+        if items:
+            out += ["", t[key], *(f"- {item}" for item in items)]
+    return out
+
+
 def _component_note(component, t: dict[str, str]) -> str:
     if component.note:
         return f" ({component.note})"
@@ -209,4 +230,4 @@ def step_table(p: Procedure, lang: str = "vi") -> str:
                      s.allotment.describe(lang) if s.allotment else t["none"],
                      "\n".join(docs) or t["none"]))
     return render([t["tt"], t["step"], t["resp"], t["time_col"], t["forms"]], rows,
-                  min_widths=[3, 20, 12, 10, 14])
+                  min_widths=[3, 20, 12, 10, 14], max_widths=[None, None, 18, 12, 26])

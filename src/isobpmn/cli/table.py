@@ -22,8 +22,12 @@ def _wrap(text: str, width: int) -> list[str]:
 
 
 def render(headers: Sequence[str], rows: Sequence[Sequence[str]], *,
-           max_width: int | None = None, min_widths: Sequence[int] | None = None) -> str:
-    """A boxed table that fits in ``max_width`` columns (default: the terminal, at most 120)."""
+           max_width: int | None = None, min_widths: Sequence[int] | None = None,
+           max_widths: Sequence[int | None] | None = None) -> str:
+    """A boxed table that fits in ``max_width`` columns (default: the terminal, at most 120).
+
+    ``max_widths`` caps some columns so the others keep the room (e.g. a long step text).
+    """
     if max_width is None:
         max_width = min(shutil.get_terminal_size((100, 24)).columns, 120)
     count = len(headers)
@@ -31,6 +35,8 @@ def render(headers: Sequence[str], rows: Sequence[Sequence[str]], *,
                                   for r in rows]) for i, h in enumerate(headers)]
     minimum = list(min_widths) if min_widths else [min(6, n) for n in natural]
     widths = [max(n, 1) for n in natural]
+    if max_widths:
+        widths = [min(w, cap) if cap else w for w, cap in zip(widths, max_widths, strict=True)]
     budget = max_width - (3 * count + 1)
     while sum(widths) > budget:
         shrinkable = [i for i in range(count) if widths[i] > minimum[i]]
