@@ -230,4 +230,4 @@ def step_table(p: Procedure, lang: str = "vi") -> str:
                      s.allotment.describe(lang) if s.allotment else t["none"],
                      "\n".join(docs) or t["none"]))
     return render([t["tt"], t["step"], t["resp"], t["time_col"], t["forms"]], rows,
-                  min_widths=[3, 20, 12, 10, 14], max_widths=[None, None, 18, 12, 26])
+                  min_widths=[3, 20, 12, 10, 14], max_widths=[None, None, 20, 20, 26])
