@@ -7,16 +7,24 @@ rule; ``invalid-*.bpmn`` must give exactly the findings announced in the file by
 
 (element id, ``|``, a fragment of the message; ``-`` for a finding without element).
 Only the rule under test is switched on, at its default severity.
+
+A fixture folder may hold a ``config.toml``: a validator configuration table (``catalogue``,
+``document``, ``rules`` for the rule's options) merged into the harness config for every
+fixture of that folder, so rules that depend on configuration (catalogues, options) can be
+tested here too. Its ``rules`` entry for the rule under test may set options; the severity
+stays the rule's default unless the table sets ``severity``.
 """
 
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
 
-from isobpmn.lint import all_rules, build_config, lint_file
+from isobpmn.lint import Library, all_rules, build_config, lint_file
+from isobpmn.model import read_document
 from isobpmn.lint.docs import missing_sections, rule_page
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,8 +41,15 @@ def _cases():
 
 
 def _only(rule_id: str):
-    return build_config({"extends": [], "rules": {rule_id: RULES[rule_id].severity.word}},
-                        f"only {rule_id}")
+    data = {"extends": [], "rules": {rule_id: RULES[rule_id].severity.word}}
+    extra = FIXTURES / rule_id / "config.toml"
+    if extra.is_file():
+        table = tomllib.loads(extra.read_text(encoding="utf-8"))
+        rules = {**data["rules"], **table.pop("rules", {})}
+        if isinstance(rules[rule_id], dict):
+            rules[rule_id] = {"severity": RULES[rule_id].severity.word, **rules[rule_id]}
+        data = {**data, **table, "rules": rules}
+    return build_config(data, f"only {rule_id}")
 
 
 @pytest.mark.parametrize("rule_id", list(RULES))
@@ -59,7 +74,9 @@ def test_no_stray_fixture_folders_or_pages():
 
 @pytest.mark.parametrize("rule_id, path", list(_cases()))
 def test_fixture(rule_id, path):
-    findings = [f for f in lint_file(path, _only(rule_id)) if f.rule == rule_id]
+    # the fixture is the whole library: rules that look across files check it as complete
+    library = Library.of([read_document(path, strict=False)])
+    findings = [f for f in lint_file(path, _only(rule_id), library) if f.rule == rule_id]
     if path.name.startswith("valid-"):
         assert findings == [], [f"{f.bpmn_id}: {f.message}" for f in findings]
         return

@@ -2,28 +2,42 @@
 
 Read from ``.isobpmnrc`` (TOML) or ``[tool.isobpmn.validate]`` in ``pyproject.toml``, found by
 searching upward from each validated file (docs/validate.md). Presets are data derived from the
-rules' own metadata, so ``strict`` ("all") cannot drift from the rule list.
+rules' own metadata, so ``strict`` ("all") cannot drift from the rule list. Every key accepted
+here is listed in :data:`KEYS`; a test checks that docs/validate.md explains each one.
 """
 
 from __future__ import annotations
 
-import fnmatch
 import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from isobpmn.lint.finding import Severity
+from isobpmn.lint.globs import glob_regex
 from isobpmn.lint.rule import Rule, all_rules, load_plugin
 
 PRESETS = ("correctness", "recommended", "strict", "tthc")
 DEFAULT_EXTENDS = ("recommended",)
 CONFIG_NAMES = (".isobpmnrc", "pyproject.toml")
+PYPROJECT_TABLE = "[tool.isobpmn.validate]"
 DEFAULT_CODE_PATTERN = r"^QT-[A-Z0-9]+(-[A-Z0-9]+)*$"
-_TOP_KEYS = {"extends", "rules", "overrides", "catalogue", "document", "plugins", "root"}
+
+TOP_KEYS = ("extends", "rules", "overrides", "catalogue", "document", "plugins", "docs_url")
+OVERRIDE_KEYS = ("files", "extends", "rules")
+CATALOGUE_KEYS = ("roles", "forms")
+DOCUMENT_KEYS = ("code_pattern",)
+#: Every key a config file may hold, dotted; ``<rule-id>`` and ``<option>`` stand for names.
+KEYS = (
+    *TOP_KEYS,
+    "rules.<rule-id>", "rules.<rule-id>.severity", "rules.<rule-id>.<option>",
+    *(f"overrides.{k}" for k in OVERRIDE_KEYS),
+    *(f"catalogue.{k}" for k in CATALOGUE_KEYS),
+    *(f"document.{k}" for k in DOCUMENT_KEYS),
+)
 
 
 class ConfigError(ValueError):
@@ -52,9 +66,14 @@ class LintConfig:
     catalogue: Catalogue = field(default_factory=Catalogue)
     code_pattern: str = DEFAULT_CODE_PATTERN
     source: str = "(defaults)"
+    docs_url: str = ""  # template for rule documentation links, "" = the built-in default
 
     def setting(self, rule_id: str) -> RuleSetting:
         return self.rules[rule_id]
+
+    def enabled(self) -> tuple[str, ...]:
+        """The ids of the rules this config switches on."""
+        return tuple(rid for rid, s in self.rules.items() if s.severity is not Severity.OFF)
 
 
 def preset_severities(name: str) -> dict[str, Severity]:
@@ -75,11 +94,12 @@ def default_config() -> LintConfig:
 
 def build_config(data: Mapping[str, Any], source: str, file: Path | None = None,
                  root: Path | None = None) -> LintConfig:
-    """The effective config of ``data`` (a parsed config table) for ``file`` under ``root``."""
-    unknown = set(data) - _TOP_KEYS
-    if unknown:
-        raise ConfigError(f"{source}: unknown key {sorted(unknown)[0]!r}; "
-                          f"known keys: {', '.join(sorted(_TOP_KEYS))}")
+    """The effective config of ``data`` (a parsed config table) for ``file`` under ``root``.
+
+    Every value is checked, including overrides that do not apply to ``file``, so a mistake is
+    reported whichever file is validated first.
+    """
+    _known_keys(data, TOP_KEYS, source, "")
     for plugin in _list(data.get("plugins", []), source, "plugins"):
         try:
             load_plugin(plugin)
@@ -89,39 +109,46 @@ def build_config(data: Mapping[str, Any], source: str, file: Path | None = None,
     severities: dict[str, Severity] = {rule_id: Severity.OFF for rule_id in rules}
     options: dict[str, dict[str, Any]] = {rule_id: dict(r.options) for rule_id, r in rules.items()}
     _apply(data, source, rules, severities, options, DEFAULT_EXTENDS)
+    matching = _matching_overrides(data, source, file, root)
     for index, override in enumerate(_overrides(data, source)):
-        patterns = _list(override.get("files"), source, f"overrides[{index}].files")
-        if not patterns:
-            raise ConfigError(f"{source}: overrides[{index}] needs files = [\"glob\", …]")
-        if file is not None and _matches(file, root, patterns):
-            where = f"{source}: overrides[{index}]"
-            extra = set(override) - {"files", "extends", "rules"}
-            if extra:
-                raise ConfigError(f"{where}: unknown key {sorted(extra)[0]!r}; "
-                                  "an override takes files, extends and rules")
+        where = f"{source}: overrides[{index}]"
+        if index in matching:
             _apply(override, where, rules, severities, options)
+        else:  # checked all the same
+            _apply(override, where, rules, dict(severities), {k: dict(v) for k, v in options.items()})
     catalogue_data = _table(data.get("catalogue", {}), source, "catalogue")
+    _known_keys(catalogue_data, CATALOGUE_KEYS, source, "catalogue.")
     catalogue = Catalogue(
         roles=frozenset(_list(catalogue_data.get("roles", []), source, "catalogue.roles")),
         forms=frozenset(_list(catalogue_data.get("forms", []), source, "catalogue.forms")),
     )
     document = _table(data.get("document", {}), source, "document")
+    _known_keys(document, DOCUMENT_KEYS, source, "document.")
     pattern = document.get("code_pattern", DEFAULT_CODE_PATTERN)
     try:
+        if not isinstance(pattern, str):
+            raise TypeError("it is not a string")
         re.compile(pattern)
     except (re.error, TypeError) as exc:
         raise ConfigError(f"{source}: document.code_pattern {pattern!r} is not a regular "
                           f"expression: {exc}") from None
+    docs_url = _docs_url(data.get("docs_url", ""), source)
     settings = {rid: RuleSetting(severities[rid], MappingProxyType(options[rid])) for rid in rules}
-    return LintConfig(MappingProxyType(settings), catalogue, pattern, source)
+    return LintConfig(MappingProxyType(settings), catalogue, pattern, source, docs_url)
+
+
+def _known_keys(data: Mapping[str, Any], known: tuple[str, ...], source: str, prefix: str) -> None:
+    unknown = sorted(set(data) - set(known))
+    if unknown:
+        near = _near(prefix + unknown[0], [prefix + k for k in known])
+        raise ConfigError(f"{source}: unknown key '{prefix}{unknown[0]}'{near}; "
+                          f"known keys: {', '.join(prefix + k for k in known)}")
 
 
 def _apply(data: Mapping[str, Any], source: str, rules: Mapping[str, Rule],
            severities: dict[str, Severity], options: dict[str, dict[str, Any]],
            default_extends: tuple[str, ...] = ()) -> None:
     extends = data.get("extends", list(default_extends))
-    if isinstance(extends, str):
-        extends = [extends]
     for preset in _list(extends, source, "extends"):
         try:
             chosen = preset_severities(preset)
@@ -140,24 +167,53 @@ def _apply(data: Mapping[str, Any], source: str, rules: Mapping[str, Rule],
             defaults = rules[rule_id].options
             for key, option in value.items():
                 if key not in defaults:
-                    known = ", ".join(sorted(defaults)) or "none"
+                    known = ", ".join(["severity", *sorted(defaults)])
                     raise ConfigError(f"{source}: rules.{rule_id}: unknown option {key!r} "
-                                      f"(options: {known})")
-                if not isinstance(option, type(defaults[key])) and not (
-                        isinstance(defaults[key], float) and isinstance(option, int)):
-                    raise ConfigError(f"{source}: rules.{rule_id}.{key} must be a "
-                                      f"{type(defaults[key]).__name__}, got {option!r}")
-                options[rule_id][key] = option
+                                      f"(known: {known})")
+                options[rule_id][key] = _option(option, defaults[key], f"{source}: rules.{rule_id}.{key}")
             if word is None:
                 if severities[rule_id] is Severity.OFF:
                     severities[rule_id] = rules[rule_id].severity
                 continue
+            where = f"rules.{rule_id}.severity"
         else:
-            word = value
+            word, where = value, f"rules.{rule_id}"
+        if isinstance(word, bool) or not isinstance(word, str | int):
+            raise ConfigError(f"{source}: {where}: expected off, info, warn or error, got {word!r}")
         try:
             severities[rule_id] = Severity.parse(word)
         except ValueError as exc:
-            raise ConfigError(f"{source}: rules.{rule_id}: {exc}") from None
+            raise ConfigError(f"{source}: {where}: {exc}") from None
+
+
+def _option(value: Any, default: Any, where: str) -> Any:
+    """``value`` checked against the type of the rule's ``default`` (and converted to it)."""
+    if default is None:
+        return value
+    if isinstance(default, bool):
+        ok = isinstance(value, bool)
+    elif isinstance(default, int):
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    elif isinstance(default, float):
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        value = float(value) if ok else value
+    elif isinstance(default, list | tuple | set | frozenset):
+        element = type(next(iter(default))) if default else None
+        ok = isinstance(value, list) and (element is None or all(
+            isinstance(v, element) and not (isinstance(v, bool) and element is not bool)
+            for v in value))
+        if ok:
+            value = type(default)(value)
+        else:
+            kind = f"a list of {element.__name__}" if element else "a list"
+            raise ConfigError(f"{where} must be {kind}, got {value!r}")
+    elif isinstance(default, Mapping):
+        ok = isinstance(value, Mapping)
+    else:
+        ok = isinstance(value, type(default))
+    if not ok:
+        raise ConfigError(f"{where} must be a {type(default).__name__}, got {value!r}")
+    return value
 
 
 def _overrides(data: Mapping[str, Any], source: str) -> list[Mapping[str, Any]]:
@@ -167,82 +223,155 @@ def _overrides(data: Mapping[str, Any], source: str) -> list[Mapping[str, Any]]:
     return value
 
 
+def _matching_overrides(data: Mapping[str, Any], source: str, file: Path | None,
+                        root: Path | None) -> tuple[int, ...]:
+    """Indexes of the overrides whose ``files`` match ``file``; checks every override's shape."""
+    matched = []
+    for index, override in enumerate(_overrides(data, source)):
+        _known_keys(override, OVERRIDE_KEYS, source, f"overrides[{index}].")
+        patterns = _list(override.get("files", []), source, f"overrides[{index}].files")
+        if not patterns:
+            raise ConfigError(f"{source}: overrides[{index}] needs files = [\"glob\", …]")
+        if file is not None and _matches(file, root, patterns):
+            matched.append(index)
+    return tuple(matched)
+
+
 def _matches(file: Path, root: Path | None, patterns: list[str]) -> bool:
+    """Whether ``file``, relative to the config's directory, matches one of the globs."""
+    absolute = file.resolve()
     try:
-        relative = file.resolve().relative_to(root.resolve()) if root else file
-    except ValueError:
-        relative = file
-    text = PurePosixPath(relative.as_posix()).as_posix()
-    return any(fnmatch.fnmatch(text, p) or PurePosixPath(text).match(p) for p in patterns)
+        text = absolute.relative_to(root.resolve()).as_posix() if root else file.as_posix()
+    except ValueError:  # a file outside the config's directory (--config elsewhere)
+        text = absolute.as_posix()
+    return any(glob_regex(p).fullmatch(text) for p in patterns)
+
+
+def _docs_url(value: Any, source: str) -> str:
+    if value == "":
+        return ""
+    if not isinstance(value, str) or "{id}" not in value:
+        raise ConfigError(f"{source}: docs_url must be a string containing {{id}}, "
+                          f"e.g. \"https://example.org/isobpmn/rules/{{id}}.md\"; got {value!r}")
+    try:
+        value.format(id="x")
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ConfigError(f"{source}: docs_url {value!r}: only {{id}} may be substituted "
+                          f"({type(exc).__name__}: {exc})") from None
+    return value
 
 
 def _list(value: Any, source: str, key: str) -> list[str]:
     if isinstance(value, str):
         return [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{source}: {key} must be a list of strings")
+        raise ConfigError(f"{source}: {key} must be a list of strings, got {value!r}")
     return value
 
 
 def _table(value: Any, source: str, key: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
-        raise ConfigError(f"{source}: {key} must be a table")
+        raise ConfigError(f"{source}: {key} must be a table, got {value!r}")
     return value
 
 
-def _near(name: str, rules: Mapping[str, Rule]) -> str:
+def _near(name: str, known) -> str:
     import difflib
 
-    match = difflib.get_close_matches(name, list(rules), n=1)
+    match = difflib.get_close_matches(name, list(known), n=1)
     return f" (did you mean {match[0]!r}?)" if match else ""
 
 
 # --- finding the file -------------------------------------------------------------------------
 
+_Raw = tuple[Mapping[str, Any], str, Path | None]
+
 
 class ConfigFinder:
-    """Finds and caches the config file that applies to each validated file."""
+    """Finds the config file that applies to each validated file, searching upward.
 
-    def __init__(self, explicit: Path | None = None):
+    Caches per directory and per distinct effective config, so a library of hundreds of files
+    reads each config file once and builds each combination of overrides once. ``preset``
+    (``isobpmn validate --preset``) replaces the top-level ``extends`` of whatever config applies.
+    """
+
+    def __init__(self, explicit: Path | None = None, preset: str | None = None):
         self.explicit = explicit
-        self._by_dir: dict[Path, tuple[Mapping[str, Any], str, Path | None]] = {}
+        self.preset = preset
+        if preset is not None and preset not in PRESETS:
+            raise ConfigError(f"--preset: unknown preset {preset!r}; use one of: {', '.join(PRESETS)}")
+        self._by_dir: dict[Path, _Raw] = {}
+        self._explicit: _Raw | None = None
+        self._built: dict[tuple[str, tuple[int, ...]], LintConfig] = {}
 
     def for_file(self, path: Path) -> LintConfig:
         data, source, root = self._raw(path.parent.resolve())
-        return build_config(data, source, path, root)
+        key = (source, _matching_overrides(data, source, path, root))
+        config = self._built.get(key)
+        if config is None:
+            config = self._built[key] = build_config(data, source, path, root)
+        return config
 
-    def _raw(self, directory: Path) -> tuple[Mapping[str, Any], str, Path | None]:
+    def _raw(self, directory: Path) -> _Raw:
         if self.explicit is not None:
-            key = Path("/explicit")
-            if key not in self._by_dir:
-                self._by_dir[key] = (read_config_file(self.explicit), str(self.explicit),
-                                     self.explicit.resolve().parent)
-            return self._by_dir[key]
-        if directory in self._by_dir:
-            return self._by_dir[directory]
-        result: tuple[Mapping[str, Any], str, Path | None] = ({}, "(defaults)", None)
+            if self._explicit is None:
+                data = read_config_file(self.explicit)
+                self._explicit = (self._with_preset(data), _label(self.explicit),
+                                  self.explicit.resolve().parent)
+            return self._explicit
+        found = self._by_dir.get(directory)
+        if found is not None:
+            return found
+        result: _Raw | None = None
         for name in CONFIG_NAMES:
             candidate = directory / name
             if candidate.is_file():
-                data = read_config_file(candidate)
-                if name == ".isobpmnrc" or data:
-                    result = (data, str(candidate), directory)
+                data, present = _read_table(candidate)
+                if present:
+                    result = (self._with_preset(data), _label(candidate), directory)
                     break
-        else:
+        if result is None:
             if directory.parent != directory:
                 result = self._raw(directory.parent)
+            else:
+                result = (self._with_preset({}), "(defaults)", None)
         self._by_dir[directory] = result
         return result
 
+    def _with_preset(self, data: Mapping[str, Any]) -> Mapping[str, Any]:
+        return data if self.preset is None else {**data, "extends": [self.preset]}
 
-def read_config_file(path: Path) -> Mapping[str, Any]:
+
+def _label(path: Path) -> str:
+    return f"{path} {PYPROJECT_TABLE}" if path.name == "pyproject.toml" else str(path)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    if path.name == "pyproject.toml":
-        return data.get("tool", {}).get("isobpmn", {}).get("validate", {})
-    return data
+
+
+def _read_table(path: Path) -> tuple[Mapping[str, Any], bool]:
+    """The config table of ``path`` and whether it has one (a ``pyproject.toml`` without
+    ``[tool.isobpmn.validate]`` has none, and the search goes on upward)."""
+    data = _read_toml(path)
+    if path.name != "pyproject.toml":
+        return data, True
+    table: Any = data
+    for key in ("tool", "isobpmn", "validate"):
+        if key not in table:
+            return {}, False
+        table = table[key]
+        if not isinstance(table, Mapping):
+            raise ConfigError(f"{path}: {PYPROJECT_TABLE} must be a table")
+    return table, True
+
+
+def read_config_file(path: Path) -> Mapping[str, Any]:
+    """The config table of ``path``: the whole file, or ``[tool.isobpmn.validate]`` of a
+    ``pyproject.toml`` (empty when it has none)."""
+    return _read_table(path)[0]

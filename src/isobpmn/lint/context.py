@@ -11,7 +11,7 @@ from lxml import etree
 from isobpmn.lint.config import LintConfig
 from isobpmn.lint.finding import Severity
 from isobpmn.lint.rule import Report
-from isobpmn.model import BpmnDocument, FlowNode, ModelError, Procedure
+from isobpmn.model import BpmnDocument, FlowNode, ModelError, Procedure, ProcedureKind
 from isobpmn.model.reader import main_process
 
 
@@ -46,7 +46,10 @@ class LintContext:
         self.document = document
         self.tree = tree
         self.config = config
-        self.library = library or Library.of([document])
+        if library is None:  # one file on its own: other files of the library are unknown
+            library = Library(complete=False)
+            library.add(document)
+        self.library = library
         self.options: Mapping[str, Any] = {}
         try:
             self.procedure: Procedure | None = main_process(document)
@@ -56,6 +59,13 @@ class LintContext:
     @property
     def processes(self) -> tuple[Procedure, ...]:
         return self.document.processes
+
+    def iso_procedures(self, kind: ProcedureKind | None = None) -> Iterator[Procedure]:
+        """Processes that carry ``iso:procedure`` (of ``kind``, when given): what the ISO
+        documentation rules look at."""
+        for process in self.document.processes:
+            if process.info is not None and (kind is None or process.info.kind is kind):
+                yield process
 
     def nodes(self) -> Iterator[tuple[Procedure, FlowNode]]:
         for process in self.document.processes:

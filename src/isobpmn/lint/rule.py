@@ -10,6 +10,7 @@ register the same way: importing the module runs the decorator.
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 import re
 import sys
@@ -22,7 +23,10 @@ from isobpmn.lint.finding import Severity
 
 RULE_ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 CATEGORIES = ("correctness", "executability", "iso")
-DOCS_URL = "https://github.com/isobpmn/isobpmn/blob/main/docs/rules/{id}.md"
+#: Where a rule's page is, relative to the isobpmn source tree. ``ISOBPMN_DOCS_URL`` (or the
+#: config key ``docs_url``) replaces it with an absolute template for links that work anywhere.
+DOCS_URL = "docs/rules/{id}.md"
+DOCS_URL_ENV = "ISOBPMN_DOCS_URL"
 SECTIONS = ("What it checks", "Why it matters", "Example", "How to fix")
 
 
@@ -50,7 +54,14 @@ class Rule:
 
     @property
     def help_uri(self) -> str:
-        return DOCS_URL.format(id=self.id)
+        """Link to the rule's page, from ``ISOBPMN_DOCS_URL`` or the relative default."""
+        return docs_url_template().format(id=self.id)
+
+
+def docs_url_template(configured: str = "") -> str:
+    """The rule-page template: ``$ISOBPMN_DOCS_URL``, else ``configured`` (the config's
+    ``docs_url``), else the relative :data:`DOCS_URL`."""
+    return os.environ.get(DOCS_URL_ENV) or configured or DOCS_URL
 
 
 _REGISTRY: dict[str, Rule] = {}

@@ -16,15 +16,37 @@ from isobpmn.model.xmlsafe import DEFAULT_MAX_BYTES, parse_xml
 
 #: The pseudo-rule for files that cannot be read at all (not XML, hostile, not BPMN).
 READABLE = "readable-bpmn-file"
+#: How a finding about a bug in isobpmn itself (not in the diagram) begins.
+INTERNAL_ERROR = "internal error"
 
 
 def read_for_lint(data: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES):
-    """``(document, tree)`` for ``data``, or a list with the one finding that explains why not."""
+    """``(document, tree)`` for ``data``, or a list with the one finding that explains why not.
+
+    Never raises for bad input: a reader bug on some odd file becomes a finding asking for a
+    report, like a rule that throws, so one file cannot stop the run over a whole library.
+    """
     try:
         tree = parse_xml(data, name, max_bytes)
         return document_from_tree(tree, name, strict=False), tree
     except ModelError as exc:
         return [Finding(READABLE, Severity.ERROR, _plain(exc), name, line=exc.line)]
+    except Exception as exc:  # a reader bug: reported for this file, never a crash of the run
+        return [Finding(READABLE, Severity.ERROR,
+                        f"{INTERNAL_ERROR} while reading this file ({type(exc).__name__}: {exc}); "
+                        "please report it", name)]
+
+
+def read_path_for_lint(path: str | os.PathLike, name: str | None = None,
+                       max_bytes: int = DEFAULT_MAX_BYTES):
+    """Like :func:`read_for_lint` for a file: missing, unreadable or too large files give the
+    one finding too. ``name`` is how the file is shown (default: the path as given)."""
+    label = name or str(path)
+    try:
+        data, label = load_bytes(Path(path), name=label, max_bytes=max_bytes)
+    except ModelError as exc:
+        return [Finding(READABLE, Severity.ERROR, _plain(exc), label, line=exc.line)]
+    return read_for_lint(data, label, max_bytes)
 
 
 def _plain(exc: ModelError) -> str:
@@ -46,11 +68,11 @@ def lint_bytes(data: bytes, name: str = "<bytes>", config: LintConfig | None = N
 def lint_file(path: str | os.PathLike, config: LintConfig | None = None,
               library: Library | None = None) -> list[Finding]:
     """Validate one file; an unreadable file gives one finding, not an exception."""
-    try:
-        data, label = load_bytes(Path(path))
-    except ModelError as exc:
-        return [Finding(READABLE, Severity.ERROR, _plain(exc), str(path), line=exc.line)]
-    return lint_bytes(data, label, config, library)
+    result = read_path_for_lint(path)
+    if isinstance(result, list):
+        return result
+    document, tree = result
+    return lint_document(document, tree, config or default_config(), library)
 
 
 def lint_document(document: BpmnDocument, tree, config: LintConfig,

@@ -4,7 +4,10 @@ Diagrams are untrusted input, and their expressions run on the server. They are 
 but only a small documented subset is accepted (docs/expressions.md): literals, names,
 comparisons, boolean and arithmetic operators, subscripts, conditional expressions, calls of
 whitelisted functions, and in scripts plain assignments and ``if``. No imports, no attribute
-access, no names starting with ``_``, no lambdas, loops or comprehensions, no ``**``.
+access, no names starting with ``_``, no Python built-in names other than the whitelisted
+functions (which may only be called, never passed around or reassigned), no keyword arguments
+that could smuggle a callable in (``max(xs, key=eval)``), no lambdas, loops or comprehensions,
+no ``**``, and no literal text or list repeated or ``%``-padded beyond :data:`MAX_STRING`.
 
 This module only *checks* (stdlib ``ast``); the engine's evaluator runs what passes, with its
 own runtime limits. The validator and the engine share this one checker.
@@ -13,6 +16,8 @@ own runtime limits. The validator and the engine share this one checker.
 from __future__ import annotations
 
 import ast
+import builtins
+import re
 from dataclasses import dataclass
 
 #: Functions a condition or script may call. Values are one-line descriptions (for the docs).
@@ -35,6 +40,14 @@ MAX_LENGTH = 10_000
 MAX_NODES = 2_000
 MAX_CONSTANT = 10**15
 MAX_STRING = 10_000
+#: Keyword arguments a whitelisted function may take: none of them is ever called.
+SAFE_KEYWORDS = frozenset({"default", "ndigits", "start", "base"})
+#: Every function an expression may call somewhere: never a variable, never given a value.
+_FUNCTION_NAMES = frozenset(SAFE_FUNCTIONS) | frozenset(TIMER_FUNCTIONS)
+#: Python built-ins: a name that is not set in the case data would resolve to one of them.
+_BUILTIN_NAMES = frozenset(n for n in dir(builtins) if not n.startswith("_")) - {
+    "True", "False", "None"} - _FUNCTION_NAMES
+_PERCENT_FIELD = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d*)(?:\.(\*|\d*))?")
 
 _OPERATORS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.And, ast.Or,
               ast.Not, ast.USub, ast.UAdd, ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE,
@@ -103,17 +116,34 @@ def names_assigned(text: str) -> set[str]:
 
 
 def _parse(text: str, mode: str) -> tuple[ast.AST | None, list[ExpressionProblem]]:
+    """Parse ``text``; an expression is stripped first (as the engine evaluates it), and the
+    positions are shifted back so that they count in ``text`` as given."""
     if not text.strip():
         return None, [ExpressionProblem("the expression is empty")]
     if len(text) > MAX_LENGTH:
         return None, [ExpressionProblem(f"the expression is longer than {MAX_LENGTH} characters")]
+    source, lines, columns = text, 0, 0
+    if mode == "eval":
+        source = text.strip()
+        lead = text[: len(text) - len(text.lstrip())]
+        lines, columns = lead.count("\n"), len(lead) - (lead.rfind("\n") + 1)
     try:
-        return ast.parse(text.strip() if mode == "eval" else text, mode=mode), []
+        tree = ast.parse(source, mode=mode)
     except SyntaxError as exc:
-        return None, [ExpressionProblem(f"not a valid expression: {exc.msg}", exc.lineno,
-                                        exc.offset)]
+        line, column = exc.lineno, exc.offset
+        if line == 1 and column is not None:
+            column += columns
+        return None, [ExpressionProblem(f"not a valid expression: {exc.msg}",
+                                        None if line is None else line + lines, column)]
     except (ValueError, RecursionError, MemoryError):
         return None, [ExpressionProblem("the expression is too deeply nested or not valid text")]
+    if lines or columns:
+        for node in ast.walk(tree):
+            if getattr(node, "lineno", None) is not None:
+                if node.lineno == 1:
+                    node.col_offset += columns
+                node.lineno += lines
+    return tree, []
 
 
 def _check(tree: ast.AST, allowed: tuple[type, ...], functions: set[str]) -> list[ExpressionProblem]:
@@ -121,6 +151,8 @@ def _check(tree: ast.AST, allowed: tuple[type, ...], functions: set[str]) -> lis
     nodes = list(ast.walk(tree))
     if len(nodes) > MAX_NODES:
         return [ExpressionProblem(f"the expression is too large (more than {MAX_NODES} parts)")]
+    called = {id(n.func) for n in nodes if isinstance(n, ast.Call)}
+    sizes = _literal_sizes(nodes)
     for node in nodes:
         line, col = getattr(node, "lineno", None), getattr(node, "col_offset", None)
         col = col + 1 if col is not None else None
@@ -131,14 +163,33 @@ def _check(tree: ast.AST, allowed: tuple[type, ...], functions: set[str]) -> lis
         if not isinstance(node, allowed):
             add(_EXPLAIN.get(type(node), f"{type(node).__name__} is not allowed in the safe subset"))
             continue
-        if isinstance(node, ast.Name) and node.id.startswith("_"):
-            add(f"the name {node.id!r} starts with '_': private and special names are not allowed")
+        if isinstance(node, ast.Name):
+            if node.id.startswith("_"):
+                add(f"the name {node.id!r} starts with '_': private and special names are "
+                    "not allowed")
+            elif node.id in _FUNCTION_NAMES and isinstance(node.ctx, ast.Store):
+                add(f"{node.id!r} is the name of a function and cannot be assigned to; "
+                    "choose another variable name")
+            elif node.id in _FUNCTION_NAMES and id(node) not in called:
+                add(f"the function {node.id!r} may only be called, as in {node.id}(…)")
+            elif node.id in _BUILTIN_NAMES and id(node) not in called:
+                add(f"{node.id!r} is a Python built-in and cannot be used as a variable name; "
+                    "choose another name")
         elif isinstance(node, ast.Call):
             if not isinstance(node.func, ast.Name):
-                add("only whitelisted functions may be called, by name")
+                if isinstance(node.func, allowed):  # else the callee is reported on its own
+                    add("only whitelisted functions may be called, by name")
             elif node.func.id not in functions:
                 known = ", ".join(sorted(functions))
                 add(f"the function {node.func.id!r} is not allowed; allowed: {known}")
+            for keyword in node.keywords:
+                if keyword.arg not in SAFE_KEYWORDS:
+                    name = "**" if keyword.arg is None else f"{keyword.arg}="
+                    add(f"the keyword argument {name} is not allowed; allowed: "
+                        f"{', '.join(sorted(SAFE_KEYWORDS))}")
+        elif isinstance(node, ast.BinOp):
+            if sizes.get(id(node), 0) > MAX_STRING:
+                add(f"the result could be longer than {MAX_STRING} characters or items")
         elif isinstance(node, ast.Constant):
             value = node.value
             if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) > MAX_CONSTANT:
@@ -151,3 +202,34 @@ def _check(tree: ast.AST, allowed: tuple[type, ...], functions: set[str]) -> lis
                 if not isinstance(target, ast.Name | ast.Subscript):
                     add("only a name or a subscript may be assigned to")
     return problems
+
+
+def _literal_sizes(nodes: list[ast.AST]) -> dict[int, int]:
+    """The length of each piece of literal text or list (by ``id`` of the node), also when
+    repeated by a literal count, joined with ``+`` or ``%``-formatted with a literal width:
+    what can be known without running anything. ``nodes`` is in :func:`ast.walk` order, so
+    walking it backwards sees children before their parents (no recursion on deep input)."""
+    sizes: dict[int, int] = {}
+    for node in reversed(nodes):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str | bytes):
+            sizes[id(node)] = len(node.value)
+        elif isinstance(node, ast.List | ast.Tuple):
+            sizes[id(node)] = len(node.elts)
+        elif isinstance(node, ast.BinOp):
+            left, right = sizes.get(id(node.left)), sizes.get(id(node.right))
+            if isinstance(node.op, ast.Mult):
+                for size, count in ((left, node.right), (right, node.left)):
+                    times = count.value if isinstance(count, ast.Constant) else None
+                    if size is not None and isinstance(times, int) and not isinstance(times, bool):
+                        sizes[id(node)] = size * max(times, 0)
+            elif isinstance(node.op, ast.Add) and left is not None and right is not None:
+                sizes[id(node)] = left + right
+            elif isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant) \
+                    and isinstance(node.left.value, str | bytes):
+                text = node.left.value
+                text = text if isinstance(text, str) else text.decode("latin-1")
+                widths = [w for field in _PERCENT_FIELD.findall(text) for w in field]
+                # a "*" width is taken from the values: unknown, so treated as too long
+                sizes[id(node)] = len(text) + sum(MAX_STRING + 1 if w == "*" else int(w or 0)
+                                                  for w in widths)
+    return sizes

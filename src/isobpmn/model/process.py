@@ -252,6 +252,7 @@ class ProcessReader:
                 info = iso.read_step(step_el, self.problems) if step_el is not None else None
             return Activity(**common, step_info=info,
                             is_for_compensation=el.get("isForCompensation") == "true",
+                            triggered_by_event=el.get("triggeredByEvent") == "true",
                             default_flow=el.get("default"))
         if kind in GATEWAYS:
             return Gateway(**common, gateway_type=GatewayType(kind), default_flow=el.get("default"),

@@ -249,6 +249,7 @@ class FlowNode:
 class Activity(FlowNode):
     step_info: StepInfo | None = None
     is_for_compensation: bool = False
+    triggered_by_event: bool = False  # an event sub-process
     default_flow: str | None = None
 
 
