@@ -82,3 +82,21 @@ def test_main_path_adds_up_to_the_statutory_limit(path):
         assert total.unit.value == "working-hours" and 0 < total.value <= 8
     else:
         assert total == limit, f"{path.name}: main path {total} vs limit {limit}"
+
+
+def test_library_validates_clean_under_strict():
+    from isobpmn.lint import Library, build_config, lint_document
+    from isobpmn.model.reader import load_bytes
+    from isobpmn.model.xmlsafe import parse_xml
+    from isobpmn.model.reader import document_from_tree
+
+    config = build_config({"extends": ["strict"]}, "strict")
+    parsed = []
+    for path in ALL:
+        data, label = load_bytes(path)
+        tree = parse_xml(data, label)
+        parsed.append((document_from_tree(tree, label), tree))
+    library = Library.of(document for document, _ in parsed)
+    findings = [f for document, tree in parsed for f in lint_document(document, tree, config, library)
+                if f.severity >= 2 and not f.suppressed]
+    assert findings == [], [f"{f.source}:{f.line} {f.rule} {f.message}" for f in findings]
