@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+#: Database fixtures (``database``, ``database_url``…) live in their own plugin module.
+pytest_plugins = ["fixtures_store"]
+
 ROOT = Path(__file__).resolve().parents[1]
 BPMN_DIR = ROOT / "bpmn"
 EXAMPLES_DIR = ROOT / "examples"

@@ -1,0 +1,101 @@
+"""The store: SQLAlchemy models, sessions and alembic migrations of isobpmn.
+
+It owns the tables (docs/store.md), opens units of work (:class:`Database`: ``write()`` and
+``read()``), and migrates the schema (:func:`upgrade`). Workflow state is an opaque, versioned
+blob to it. It imports SQLAlchemy and alembic, and from isobpmn only the layers below
+(``model``, ``calendar``); never Flask or SpiffWorkflow. Importing it installs the ORM guards
+(append-only events, frozen procedure versions).
+
+Typical use from the services layer::
+
+    from isobpmn.store import Case, Database, Task
+
+    db = Database.from_url()                  # ISOBPMN_DATABASE_URL or instance/isobpmn.sqlite3
+    with db.write() as session:               # one transaction per service call
+        case = session.get(Case, case_id)
+"""
+
+from . import guards as _guards  # noqa: F401  (installs the ORM listeners)
+from .base import Base, UTCDateTime
+from .choices import (
+    OPEN_TASK_STATES,
+    AgencyLevel,
+    CaseStatus,
+    Channel,
+    Outcome,
+    PauseReason,
+    SlaState,
+    TaskState,
+    VersionStatus,
+)
+from .db import Database, default_url, display_url, make_engine, normalize_url, resolve_url
+from .errors import (
+    AppendOnlyError,
+    ConcurrentUpdateError,
+    DatabaseConfigError,
+    DatabaseUnavailableError,
+    ImmutableVersionError,
+    MigrationError,
+    StoreError,
+)
+from .migrate import Upgrade, current, head, schema_differences, upgrade
+from .models import (
+    TASK_IS_OPEN,
+    Agency,
+    Case,
+    CasePause,
+    CaseState,
+    Event,
+    Membership,
+    Procedure,
+    ProcedureVersion,
+    Task,
+    Timer,
+    Unit,
+    User,
+)
+
+__all__ = [
+    "OPEN_TASK_STATES",
+    "TASK_IS_OPEN",
+    "Agency",
+    "AgencyLevel",
+    "AppendOnlyError",
+    "Base",
+    "Case",
+    "CasePause",
+    "CaseState",
+    "CaseStatus",
+    "Channel",
+    "ConcurrentUpdateError",
+    "Database",
+    "DatabaseConfigError",
+    "DatabaseUnavailableError",
+    "Event",
+    "ImmutableVersionError",
+    "Membership",
+    "MigrationError",
+    "Outcome",
+    "PauseReason",
+    "Procedure",
+    "ProcedureVersion",
+    "SlaState",
+    "StoreError",
+    "Task",
+    "TaskState",
+    "Timer",
+    "UTCDateTime",
+    "Unit",
+    "Upgrade",
+    "User",
+    "VersionStatus",
+    "current",
+    "default_url",
+    "display_url",
+    "head",
+    "make_engine",
+    "normalize_url",
+    "resolve_url",
+    "schema_differences",
+    "upgrade",
+]
