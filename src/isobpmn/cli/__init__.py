@@ -18,6 +18,8 @@ from isobpmn import __version__
 COMMANDS = {
     "procedures": "isobpmn.cli.procedures:procedures",
     "calendar": "isobpmn.cli.calendar_cmd:calendar",
+    "db": "isobpmn.cli.db:db",
+    "validate": "isobpmn.cli.validate:validate",
 }
 
 

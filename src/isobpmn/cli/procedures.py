@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from isobpmn.cli.files import find_bpmn_files
 from isobpmn.cli.output import FORMAT_OPTION, LANG_OPTION, emit_json, fail
 from isobpmn.cli.table import render
 from isobpmn.model import ModelError, Procedure, read_procedure
@@ -55,12 +56,6 @@ LABELS = {
 @click.group()
 def procedures() -> None:
     """Read the procedure library: list procedures, show one as its step table."""
-
-
-def find_bpmn_files(directory: Path) -> list[Path]:
-    """Every ``*.bpmn`` file under ``directory``, sorted, hidden folders skipped."""
-    return sorted(p for p in directory.rglob("*.bpmn")
-                  if p.is_file() and not any(part.startswith(".") for part in p.relative_to(directory).parts))
 
 
 @procedures.command("list")

@@ -37,6 +37,19 @@ class Library:
             library.add(document)
         return library
 
+    @classmethod
+    def merge(cls, parts: Iterable[Library]) -> Library:
+        """One library from the libraries of consecutive slices of a run (worker processes),
+        equal to :meth:`of` over all their documents in the same order."""
+        library = cls(complete=True)
+        for part in parts:
+            for code, sources in part.codes.items():
+                library.codes.setdefault(code, []).extend(sources)
+            for process_id, source in part.processes.items():
+                library.processes.setdefault(process_id, source)
+            library.complete = library.complete and part.complete
+        return library
+
 
 class LintContext:
     """Passed to each rule's ``check``."""
