@@ -11,6 +11,7 @@ from lxml import etree
 from isobpmn.lint.config import LintConfig
 from isobpmn.lint.finding import Severity
 from isobpmn.lint.rule import Report
+from isobpmn.lint.scripts import Site, sites
 from isobpmn.model import BpmnDocument, FlowNode, ModelError, Procedure, ProcedureKind
 from isobpmn.model.reader import main_process
 
@@ -64,10 +65,18 @@ class LintContext:
             library.add(document)
         self.library = library
         self.options: Mapping[str, Any] = {}
+        self._sites: list[Site] | None = None
         try:
             self.procedure: Procedure | None = main_process(document)
         except ModelError:
             self.procedure = None
+
+    @property
+    def code_sites(self) -> list[Site]:
+        """Every expression and script of the file (computed once, shared by the rules)."""
+        if self._sites is None:
+            self._sites = sites(self.tree)
+        return self._sites
 
     @property
     def processes(self) -> tuple[Procedure, ...]:

@@ -5,7 +5,6 @@ Shared by the executability rules, so each finds the same places the same way.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from lxml import etree
@@ -51,17 +50,24 @@ def spiff_script(activity: etree._Element, name: str) -> etree._Element | None:
     return activity.find(f"{{{NS_BPMN}}}extensionElements/{{{SPIFF_NS}}}{name}")
 
 
-def sites(root: etree._Element) -> Iterator[Site]:
-    """Every expression and script of the file, in document order."""
-    for el in root.iter(f"{{{NS_BPMN}}}*", f"{{{SPIFF_NS}}}*"):
-        qname = etree.QName(el)
-        if qname.namespace == NS_BPMN and qname.localname in EXPRESSIONS:
-            yield Site(owner_id(el), EXPRESSIONS[qname.localname], el, False)
-        elif qname.namespace == NS_BPMN and qname.localname == "script":
+_SITE_TAGS = (*(f"{{{NS_BPMN}}}{name}" for name in EXPRESSIONS), f"{{{NS_BPMN}}}script",
+              *(f"{{{SPIFF_NS}}}{name}" for name in SPIFF_SCRIPTS))
+
+
+def sites(root: etree._Element) -> list[Site]:
+    """Every expression and script of the file, in document order. Rules get them from
+    :attr:`isobpmn.lint.LintContext.code_sites`, computed once per file."""
+    found = []
+    for el in root.iter(*_SITE_TAGS):  # lxml filters by tag in C: no Python per element
+        namespace, _, local = el.tag[1:].partition("}")
+        if namespace == NS_BPMN and local in EXPRESSIONS:
+            found.append(Site(owner_id(el), EXPRESSIONS[local], el, False))
+        elif namespace == NS_BPMN:
             parent = el.getparent()
             if parent is not None and parent.tag == f"{{{NS_BPMN}}}scriptTask":
-                yield Site(parent.get("id"), "script", el, True)
-        elif qname.namespace == SPIFF_NS and qname.localname in SPIFF_SCRIPTS:
+                found.append(Site(parent.get("id"), "script", el, True))
+        else:
             holder = el.getparent()
             if holder is not None and holder.tag == f"{{{NS_BPMN}}}extensionElements":
-                yield Site(holder.getparent().get("id"), SPIFF_SCRIPTS[qname.localname], el, True)
+                found.append(Site(holder.getparent().get("id"), SPIFF_SCRIPTS[local], el, True))
+    return found

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from contextlib import contextmanager
+from functools import lru_cache
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -81,6 +82,8 @@ def local(element: etree._Element) -> str:
 def text_of(element: etree._Element | None) -> str:
     if element is None:
         return ""
+    if not len(element):  # the usual case: text only, no child elements or comments
+        return (element.text or "").strip()
     return "".join(element.itertext()).strip()
 
 
@@ -188,10 +191,10 @@ def read_duration(el: etree._Element, problems: Problems) -> Duration | None:
     _check_attrs(el, {"value", "unit"}, problems)
     unit_text = _attr(el, "unit", problems)
     value_text = _attr(el, "value", problems)
-    units = ", ".join(u.value for u in TimeUnit)
     try:
         unit = TimeUnit(unit_text)
     except ValueError:
+        units = ", ".join(u.value for u in TimeUnit)
         shown = f'unit="{unit_text}" is not a time unit' if unit_text else "needs a unit"
         problems.add("iso", f"iso:{local(el)} {shown}; use one of: {units}", el)
         return None
@@ -201,10 +204,16 @@ def read_duration(el: etree._Element, problems: Problems) -> Duration | None:
         problems.add("iso", f'iso:{local(el)} needs a value, e.g. value="0.5" unit="{unit.value}"', el)
         return None
     try:
-        return Duration.of(value_text, unit)
+        return _duration(value_text, unit)
     except DurationError as exc:
         problems.add("iso", f'iso:{local(el)} value="{value_text}": {exc}', el)
         return None
+
+
+@lru_cache(maxsize=512)
+def _duration(value_text: str, unit: TimeUnit) -> Duration:
+    """Durations are immutable and a library repeats the same few ("0.5", "working-days")."""
+    return Duration.of(value_text, unit)
 
 
 # --- process level ----------------------------------------------------------------------------

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from decimal import Decimal
 from types import MappingProxyType
 
@@ -35,6 +34,7 @@ from isobpmn.model.types import (
 
 NS_BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 _B = "{%s}" % NS_BPMN
+_B_LEN = len(_B)
 
 TASKS = frozenset({
     "task", "userTask", "manualTask", "serviceTask", "scriptTask", "sendTask", "receiveTask",
@@ -110,22 +110,23 @@ def collect_extensions(root: etree._Element, problems: iso.Problems
 def _misplaced(root: etree._Element, problems: iso.Problems) -> None:
     """Report ``iso`` elements outside ``extensionElements`` and ``iso`` attributes: BPMN tools
     would keep them, but the reader would otherwise drop their data without a word."""
+    holder = f"{_B}extensionElements"
+    iso_prefix = iso.iso_tag("")
     for el in root.iter(iso.iso_tag("*")):
         parent = el.getparent()
-        if parent is None or parent.tag == f"{_B}extensionElements" or \
-                etree.QName(parent).namespace == iso.ISO_NS:
+        if parent is None or parent.tag == holder or str(parent.tag).startswith(iso_prefix):
             continue
         problems.add("iso", f"iso:{etree.QName(el).localname} must sit inside the "
                             f"bpmn:extensionElements of the element it belongs to, not directly "
                             f"in {etree.QName(parent).localname}", el, parent.get("id"))
-    for el in root.iter():
-        if not isinstance(el.tag, str):
-            continue
-        for key in el.attrib:
-            if key.startswith(iso.iso_tag("")):
-                problems.add("iso", f"iso:{etree.QName(key).localname} is an attribute; the iso "
-                                    "extension has elements only, inside bpmn:extensionElements",
-                             el, el.get("id"))
+    for attribute in _ISO_ATTRIBUTES(root, ns=iso.ISO_NS):
+        el = attribute.getparent()
+        problems.add("iso", f"iso:{etree.QName(attribute.attrname).localname} is an attribute; the "
+                            "iso extension has elements only, inside bpmn:extensionElements",
+                     el, el.get("id"))
+
+
+_ISO_ATTRIBUTES = etree.XPath("//@*[namespace-uri() = $ns]")
 
 
 class ProcessReader:
@@ -206,10 +207,8 @@ class ProcessReader:
 
     def _scope(self, container: etree._Element, scope_id: str, depth: int = 0) -> None:
         order = self.scopes.setdefault(scope_id, [])
-        for child in container:
-            if not isinstance(child.tag, str) or etree.QName(child).namespace != NS_BPMN:
-                continue
-            kind = etree.QName(child).localname
+        for child in container.iterchildren(f"{_B}*"):
+            kind = child.tag[_B_LEN:]
             cid = child.get("id", "")
             if kind == "sequenceFlow":
                 self._flow(child, scope_id)
@@ -263,10 +262,8 @@ class ProcessReader:
 
     def _definitions(self, el: etree._Element) -> tuple[EventDefinition, ...]:
         result = []
-        for child in el:
-            if not isinstance(child.tag, str) or etree.QName(child).namespace != NS_BPMN:
-                continue
-            name = etree.QName(child).localname
+        for child in el.iterchildren(f"{_B}*"):
+            name = child.tag[_B_LEN:]
             if not name.endswith("EventDefinition"):
                 continue
             kind = name[: -len("EventDefinition")]
@@ -319,6 +316,9 @@ class ProcessReader:
         return self.lane_of.get(nid)
 
     def _finish_nodes(self) -> dict[str, FlowNode]:
+        """Fill in what is only known once every element is read: flows in and out, lanes,
+        default flags. The objects are still private to this reader, so they are completed in
+        place (``dataclasses.replace`` would build each one twice on a hot path)."""
         incoming: dict[str, list[str]] = {n: [] for n in self.nodes}
         outgoing: dict[str, list[str]] = {n: [] for n in self.nodes}
         defaults = {getattr(n, "default_flow", None) for n in self.nodes.values()}
@@ -328,12 +328,12 @@ class ProcessReader:
             if flow.target in incoming:
                 incoming[flow.target].append(fid)
             if fid in defaults and flow.source in self.nodes:
-                self.flows[fid] = replace(flow, is_default=True)
-        result = {}
+                object.__setattr__(flow, "is_default", True)
         for nid, node in self.nodes.items():
-            result[nid] = replace(node, incoming=tuple(incoming[nid]),
-                                   outgoing=tuple(outgoing[nid]), lane_id=self._lane(nid))
-        return result
+            object.__setattr__(node, "incoming", tuple(incoming[nid]))
+            object.__setattr__(node, "outgoing", tuple(outgoing[nid]))
+            object.__setattr__(node, "lane_id", self._lane(nid))
+        return self.nodes
 
     # --- step table -----------------------------------------------------------------------
 

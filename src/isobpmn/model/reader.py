@@ -8,6 +8,7 @@ to report them all as findings.
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 from types import MappingProxyType
@@ -147,15 +148,21 @@ def _load(source: Source, name: str | None, max_bytes: int) -> tuple[bytes, str]
         raise ModelError(label, [ModelProblem("io", f"cannot read: {exc.strerror or exc}")]) from None
 
 
+_WITH_ID = etree.XPath("//*[@id]")
+
+
+def _split(tag: str) -> tuple[str, str]:
+    """``"{ns}local"`` → ``("ns", "local")`` without building a QName (hot path)."""
+    if tag[:1] == "{":
+        namespace, _, local = tag[1:].partition("}")
+        return namespace, local
+    return "", tag
+
+
 def _index(root: etree._Element, problems: iso.Problems) -> dict[str, ElementInfo]:
     index: dict[str, ElementInfo] = {}
-    for el in root.iter():
-        if not isinstance(el.tag, str):
-            continue
+    for el in _WITH_ID(root):
         bpmn_id = el.get("id")
-        if bpmn_id is None:
-            continue
-        qname = etree.QName(el)
         if bpmn_id in index:
             first = index[bpmn_id]
             problems.add("duplicate-id",
@@ -165,12 +172,13 @@ def _index(root: etree._Element, problems: iso.Problems) -> dict[str, ElementInf
         parent = el.getparent()
         while parent is not None and parent.get("id") is None:
             parent = parent.getparent()
+        namespace, local = _split(el.tag)
         index[bpmn_id] = ElementInfo(
             bpmn_id=bpmn_id,
-            kind=qname.localname,
+            kind=local,
             name=(el.get("name") or "").strip(),
             line=el.sourceline,
-            namespace=qname.namespace or "",
+            namespace=namespace,
             parent_id=parent.get("id") if parent is not None else None,
         )
     return index
@@ -203,26 +211,28 @@ def _collaboration(root, index, problems):
     return participants, names, tuple(message_flows)
 
 
+_SHAPE = f"{{{NS_BPMNDI}}}BPMNShape"
+_EDGE = f"{{{NS_BPMNDI}}}BPMNEdge"
+_BOUNDS = f"{{{NS_DC}}}Bounds"
+_WAYPOINT = f"{{{NS_DI}}}waypoint"
+
+
 def _diagram(root, index, problems) -> Diagram:
     shapes: dict[str, Shape] = {}
     edges: dict[str, Edge] = {}
     planes: list[str] = []
     for plane in root.iter(f"{{{NS_BPMNDI}}}BPMNPlane"):
         planes.append(plane.get("bpmnElement", ""))
-        for el in plane:
-            if not isinstance(el.tag, str):
-                continue
+        for el in plane.iterchildren(_SHAPE, _EDGE):
             ref = el.get("bpmnElement", "")
-            tag = etree.QName(el).localname
-            if tag not in ("BPMNShape", "BPMNEdge"):
-                continue
+            tag = "BPMNShape" if el.tag == _SHAPE else "BPMNEdge"
             if ref not in index:
                 problems.add("unresolved-reference",
                              f'diagram {tag} "{el.get("id")}" draws "{ref}", which is not an '
                              "element of the file", el, el.get("id"))
                 continue
             if tag == "BPMNShape":
-                bounds = el.find(f"{{{NS_DC}}}Bounds")
+                bounds = el.find(_BOUNDS)
                 box = _bounds(bounds, problems) if bounds is not None else None
                 if box is None:
                     continue
@@ -231,11 +241,14 @@ def _diagram(root, index, problems) -> Diagram:
                                     None if expanded is None else expanded == "true")
             else:
                 points = tuple(
-                    p for p in (_point(w, problems) for w in el.iterchildren(f"{{{NS_DI}}}waypoint"))
+                    p for p in (_point(w, problems) for w in el.iterchildren(_WAYPOINT))
                     if p is not None
                 )
                 edges[ref] = Edge(el.get("id", ""), ref, points, el.sourceline)
     return Diagram(MappingProxyType(shapes), MappingProxyType(edges), tuple(planes))
+
+
+_BOX = ("x", "y", "width", "height")
 
 
 def _number(el, name, problems) -> float | None:
@@ -252,12 +265,24 @@ def _number(el, name, problems) -> float | None:
 
 
 def _bounds(el, problems) -> Bounds | None:
-    values = [_number(el, k, problems) for k in ("x", "y", "width", "height")]
+    try:  # the usual case, in one go; the slow path below says which value is wrong
+        fast = [float(el.get(k)) for k in _BOX]
+        if all(map(math.isfinite, fast)):
+            return Bounds(*fast)
+    except (TypeError, ValueError):
+        pass
+    values = [_number(el, k, problems) for k in _BOX]
     if any(v is None for v in values):
         return None
     return Bounds(*values)  # type: ignore[arg-type]
 
 
 def _point(el, problems) -> tuple[float, float] | None:
+    try:
+        x, y = float(el.get("x")), float(el.get("y"))
+        if math.isfinite(x) and math.isfinite(y):
+            return x, y
+    except (TypeError, ValueError):
+        pass
     x, y = _number(el, "x", problems), _number(el, "y", problems)
     return None if x is None or y is None else (x, y)

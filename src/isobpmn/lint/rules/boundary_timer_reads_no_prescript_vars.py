@@ -29,7 +29,7 @@ or compute the value inside the timer expression itself.
 from __future__ import annotations
 
 from isobpmn.lint.rule import rule
-from isobpmn.lint.scripts import sites, spiff_script
+from isobpmn.lint.scripts import spiff_script
 from isobpmn.model import Activity, Event
 from isobpmn.model.expressions import names_assigned, names_read
 from isobpmn.model.process import NS_BPMN
@@ -47,7 +47,7 @@ def check(ctx):
         return
     activities = {el.get("id"): el for el in ctx.tree.iter(f"{{{NS_BPMN}}}*") if el.get("id")}
     # what sets variables: scripts, and the form fields of steps (by the activity they are on)
-    setters = [(site.owner_id, names_assigned(site.text)) for site in sites(ctx.tree)
+    setters = [(site.owner_id, names_assigned(site.text)) for site in ctx.code_sites
                if site.is_script]
     setters += [(node.bpmn_id, {f.name for f in node.step_info.fields}) for _, node in ctx.nodes()
                 if isinstance(node, Activity) and node.step_info is not None]

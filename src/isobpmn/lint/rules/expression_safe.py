@@ -31,7 +31,6 @@ The message names the first problem and the line says where it is.
 from __future__ import annotations
 
 from isobpmn.lint.rule import rule
-from isobpmn.lint.scripts import sites
 from isobpmn.model.expressions import check_expression, check_script
 from isobpmn.model.process import NS_BPMN
 
@@ -48,7 +47,7 @@ def check(ctx):
             yield ctx.report(task.get("id"), f"script task {ctx.label(task.get('id', ''))} has no "
                                              "script; write one or make it another kind of task",
                              line=task.sourceline)
-    for site in sites(ctx.tree):
+    for site in ctx.code_sites:
         text = site.text
         if not text.strip():
             continue  # nothing runs; an empty script task is reported above
