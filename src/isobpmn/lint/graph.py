@@ -120,3 +120,10 @@ def one_sided(ctx, missing: str, allowed: tuple[EventPosition, ...], link: Event
                 continue
             if not needs_no_flows(node, process, event_subs):
                 yield node
+
+
+def gateways(ctx, gateway_type: GatewayType):
+    """Every gateway of ``gateway_type`` in the file."""
+    for _, node in ctx.nodes():
+        if isinstance(node, Gateway) and node.gateway_type is gateway_type:
+            yield node

@@ -23,17 +23,15 @@ Model the rule with exclusive and parallel gateways and, where a deadline is mea
 event, so that the rule is visible in the diagram.
 """
 
+from isobpmn.lint.graph import gateways
 from isobpmn.lint.rule import rule
-from isobpmn.model import Gateway
 from isobpmn.model.types import GatewayType
 
 
 @rule(id="no-complex-gateway", category="correctness", severity="warn",
       summary="Complex gateways are discouraged", presets=("recommended",))
 def check(ctx):
-    for process in ctx.processes:
-        for node in process.nodes.values():
-            if isinstance(node, Gateway) and node.gateway_type is GatewayType.COMPLEX:
-                yield ctx.report(node.bpmn_id, (
-                    f"gateway {ctx.label(node.bpmn_id)} is a complex gateway, whose rule the "
-                    "diagram does not show; model it with exclusive and parallel gateways"))
+    for node in gateways(ctx, GatewayType.COMPLEX):
+        yield ctx.report(node.bpmn_id, (
+            f"gateway {ctx.label(node.bpmn_id)} is a complex gateway, whose rule the "
+            "diagram does not show; model it with exclusive and parallel gateways"))

@@ -26,18 +26,16 @@ Replace the inclusive gateway by exclusive gateways (one path) or a parallel gat
 paths), with optional paths made explicit by an exclusive gateway on each.
 """
 
+from isobpmn.lint.graph import gateways
 from isobpmn.lint.rule import rule
-from isobpmn.model import Gateway
 from isobpmn.model.types import GatewayType
 
 
 @rule(id="no-inclusive-gateway", category="correctness", severity="warn",
       summary="Inclusive gateways are discouraged", presets=("recommended",))
 def check(ctx):
-    for process in ctx.processes:
-        for node in process.nodes.values():
-            if isinstance(node, Gateway) and node.gateway_type is GatewayType.INCLUSIVE:
-                yield ctx.report(node.bpmn_id, (
-                    f"gateway {ctx.label(node.bpmn_id)} is an inclusive gateway, which readers "
-                    "take for a plain choice; use exclusive gateways for a choice and a parallel "
-                    "gateway for steps done side by side"))
+    for node in gateways(ctx, GatewayType.INCLUSIVE):
+        yield ctx.report(node.bpmn_id, (
+            f"gateway {ctx.label(node.bpmn_id)} is an inclusive gateway, which readers "
+            "take for a plain choice; use exclusive gateways for a choice and a parallel "
+            "gateway for steps done side by side"))
