@@ -176,3 +176,16 @@ def test_calendar_days_lists_makeup_saturday(runner):
     assert days["2026-08-22"]["working"] is True
     assert days["2026-08-31"]["working"] is False
     assert "2026-08-29" not in days  # an ordinary Saturday is not notable
+
+
+def test_help_lists_commands_without_importing_them():
+    from isobpmn.cli import COMMANDS, SUMMARIES
+
+    for name in COMMANDS:
+        command = cli.get_command(None, name)
+        assert SUMMARIES.get(name) == command.get_short_help_str(100), (
+            f"SUMMARIES[{name!r}] in isobpmn/cli/__init__.py must repeat the command's short help")
+    code = ("import sys\nfrom isobpmn.cli import main\ntry:\n    main(['--help'])\n"
+            "except SystemExit:\n    pass\nprint(sorted(m for m in sys.modules if m.startswith('isobpmn.cli.')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"

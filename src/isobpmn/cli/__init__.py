@@ -14,6 +14,15 @@ import click
 
 from isobpmn import __version__
 
+#: One line of help per command for ``isobpmn --help``, so listing the commands imports none of
+#: them (a test checks each line against the command's own help).
+SUMMARIES = {
+    "calendar": "Vietnamese working time: deadlines, working days, holidays.",
+    "db": "The database: create or migrate its schema, show its revision.",
+    "procedures": "Read the procedure library: list procedures, show one as its step table.",
+    "validate": "Check BPMN procedure diagrams: BPMN correctness, executability, ISO documentation.",
+}
+
 #: command name -> "module:attribute" of a click command, loaded lazily.
 COMMANDS = {
     "procedures": "isobpmn.cli.procedures:procedures",
@@ -32,6 +41,21 @@ class LazyGroup(click.Group):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(self.lazy))
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list from :data:`SUMMARIES`; a command without one is imported."""
+        rows = []
+        for name in self.list_commands(ctx):
+            summary = SUMMARIES.get(name)
+            if summary is None:
+                command = self.get_command(ctx, name)
+                if command is None or command.hidden:
+                    continue
+                summary = command.get_short_help_str(formatter.width)
+            rows.append((name, summary))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in self.lazy:
