@@ -41,10 +41,12 @@ docs: install
 	$(BIN)/python -c 'from pathlib import Path; from isobpmn.lint import all_rules; from isobpmn.lint.docs import rule_page; d = Path("docs/rules"); d.mkdir(exist_ok=True); [(d / f"{r.id}.md").write_text(rule_page(r), encoding="utf-8") for r in all_rules().values()]'
 	$(BIN)/python -c 'from pathlib import Path; from isobpmn.cli.reference import with_presets_table as table; p = Path("docs/validate.md"); p.write_text(table(p.read_text(encoding="utf-8")), encoding="utf-8")'
 
-## bench: start-up time, and `isobpmn validate` against bpmnlint on 200 diagrams (needs npm)
+## bench: start-up time, `isobpmn validate` against bpmnlint on 200 diagrams (needs npm), and
+## persisted task completions (PostgreSQL too when ISOBPMN_BENCH_DATABASE_URL is set)
 bench: install
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/validate_vs_bpmnlint.py
+	$(BIN)/python bench/services.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build dist src/*.egg-info editor/node_modules

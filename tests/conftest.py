@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-#: Database fixtures (``database``, ``database_url``…) live in their own plugin module.
-pytest_plugins = ["fixtures_store"]
+#: Database fixtures (``database``, ``database_url``…) and the seeded services (``services``,
+#: ``clock``) live in their own plugin modules.
+pytest_plugins = ["fixtures_store", "fixtures_services"]
 
 ROOT = Path(__file__).resolve().parents[1]
 BPMN_DIR = ROOT / "bpmn"

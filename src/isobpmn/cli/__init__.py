@@ -19,8 +19,13 @@ from isobpmn import __version__
 SUMMARIES = {
     "calendar": "Vietnamese working time: deadlines, working days, holidays.",
     "db": "The database: create or migrate its schema, show its revision.",
-    "procedures": "Read the procedure library: list procedures, show one as its step table.",
+    "procedures": "Read the procedure library: list procedures, show one as its step table, "
+                  "publish one.",
     "validate": "Check BPMN procedure diagrams: BPMN correctness, executability, ISO documentation.",
+    "cases": "Dossiers (hồ sơ): receive one at the desk, show one.",
+    "tasks": "Tasks (steps waiting for an official): list an inbox, claim one, complete one.",
+    "worker": "Fire due timers, each exactly once, and record SLA changes.",
+    "audit": "The audit log: check that no event was edited, removed or inserted.",
 }
 
 #: command name -> "module:attribute" of a click command, loaded lazily.
@@ -29,6 +34,10 @@ COMMANDS = {
     "calendar": "isobpmn.cli.calendar_cmd:calendar",
     "db": "isobpmn.cli.db:db",
     "validate": "isobpmn.cli.validate:validate",
+    "cases": "isobpmn.cli.cases:cases",
+    "tasks": "isobpmn.cli.tasks:tasks",
+    "worker": "isobpmn.cli.worker:worker",
+    "audit": "isobpmn.cli.audit:audit",
 }
 
 

@@ -1,4 +1,5 @@
-"""``isobpmn procedures list|show``: the procedure library as a consultant reads it."""
+"""``isobpmn procedures list|show|publish``: the procedure library as a consultant reads it,
+and publishing a diagram so that dossiers can be received on it."""
 
 from __future__ import annotations
 
@@ -55,7 +56,7 @@ LABELS = {
 
 @click.group()
 def procedures() -> None:
-    """Read the procedure library: list procedures, show one as its step table."""
+    """Read the procedure library: list procedures, show one as its step table, publish one."""
 
 
 @procedures.command("list")
@@ -226,3 +227,39 @@ def step_table(p: Procedure, lang: str = "vi") -> str:
                      "\n".join(docs) or t["none"]))
     return render([t["tt"], t["step"], t["resp"], t["time_col"], t["forms"]], rows,
                   min_widths=[3, 20, 12, 10, 14], max_widths=[None, None, 20, 20, 26])
+
+
+@procedures.command("publish")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--agency", metavar="CODE",
+              help="The agency the procedure is for (default: province-wide).")
+@click.option("--user", metavar="NAME",
+              help="Who publishes (an administrator or a leader of the agency); default: the "
+                   "operator running the command.")
+@click.option("--database", metavar="URL", envvar="ISOBPMN_DATABASE_URL",
+              help="Database URL (default: $ISOBPMN_DATABASE_URL, else "
+                   "$ISOBPMN_DATA_DIR/isobpmn.sqlite3).")
+@FORMAT_OPTION
+def publish_command(file: Path, agency: str | None, user: str | None, database: str | None,
+                    output_format: str) -> None:
+    """Publish FILE as the procedure's newest revision (until the approval workflow exists).
+
+    The diagram must read without any problem and run on the engine. Its document code and
+    revision (iso:document) name the version; the same file again changes nothing, earlier
+    revisions stop taking new dossiers while running ones finish on theirs.
+    """
+    from isobpmn.cli.servicing import open_services, plain
+
+    with open_services(database) as services:
+        result = services.publish_procedure(file.read_bytes(), agency, user, name=str(file))
+    if output_format == "json":
+        emit_json(plain(result))
+        return
+    where = f"for {result.agency_code}" if result.agency_code else "province-wide"
+    if not result.new:
+        click.echo(f"{result.code} revision {result.revision:02d} is already published {where}; "
+                   "nothing changed")
+        return
+    click.echo(f"published {result.code} revision {result.revision:02d} {where}: {result.title}"
+               + (f" (retired version(s) {', '.join(map(str, result.retired))})"
+                  if result.retired else ""))

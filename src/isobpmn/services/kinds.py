@@ -1,0 +1,32 @@
+"""The kinds of audit events the services write (docs/services.md lists their payloads)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+__all__ = ["EventKind"]
+
+
+class EventKind(StrEnum):
+    # directory and procedures ("system" and "procedure:<id>" chains)
+    AGENCY_CREATED = "agency_created"
+    UNIT_CREATED = "unit_created"
+    USER_CREATED = "user_created"
+    MEMBERSHIP_ADDED = "membership_added"
+    PROCEDURE_PUBLISHED = "procedure_published"
+    # a dossier ("case:<id>" chain)
+    CASE_RECEIVED = "case_received"
+    TASK_CLAIMED = "task_claimed"
+    TASK_UNCLAIMED = "task_unclaimed"
+    TASK_REASSIGNED = "task_reassigned"
+    TASK_COMPLETED = "task_completed"
+    TASK_RETURNED = "task_returned"
+    SUPPLEMENT_REQUESTED = "supplement_requested"
+    SUPPLEMENT_RECEIVED = "supplement_received"
+    APOLOGY_ISSUED = "apology_issued"
+    TIMER_FIRED = "timer_fired"
+    SLA_CHANGED = "sla_changed"
+    CASE_RESOLVED = "case_resolved"
+    CASE_REFUSED = "case_refused"
+    CASE_WITHDRAWN = "case_withdrawn"
+    RESULT_RETURNED = "result_returned"

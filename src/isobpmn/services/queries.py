@@ -1,0 +1,71 @@
+"""Read-only use cases: a dossier, an inbox, a task with its form, the audit check.
+
+Each runs in one read transaction (``Database.read()``: a snapshot, READ ONLY on PostgreSQL)
+and returns the dataclasses of :mod:`.views`.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from isobpmn.audit import UnknownCaseCode, VerifyReport, verify
+from isobpmn.store import Agency, Case, Task
+
+from .access import find_user, roles_of
+from .casework import spec_of, steps_of
+from .context import ServiceContext
+from .errors import InvalidRequest, UnknownCase, UnknownTask
+from .views import CaseView, FieldView, TaskView, build_case_view, inbox, task_views
+
+__all__ = ["SCOPES", "case_view", "list_tasks", "task_view", "verify_audit"]
+
+#: Inbox scopes of :func:`list_tasks`.
+SCOPES = ("mine", "unclaimed", "all")
+
+
+def case_view(ctx: ServiceContext, code: str) -> CaseView:
+    """Everything about the dossier ``code``: receipt data, clock, steps, timers, history."""
+    with ctx.db.read() as session:
+        case = session.scalar(select(Case).where(Case.code == code))
+        if case is None:
+            raise UnknownCase(f"no dossier with the code {code!r}")
+        settings = session.scalar(select(Agency.calendar).where(Agency.id == case.agency_id))
+        return build_case_view(session, case, ctx.calendars.of(case.agency_id, settings).tz)
+
+
+def list_tasks(ctx: ServiceContext, user: str, scope: str = "all", *,
+               case_code: str | None = None, sla_state: str | None = None,
+               limit: int = 200) -> list[TaskView]:
+    """Open tasks of ``user``: ``mine`` (claimed by them), ``unclaimed`` (ready, in their
+    roles), ``all`` (open, in their roles); most urgent first."""
+    if scope not in SCOPES:
+        raise InvalidRequest(f"unknown inbox {scope!r}; use one of {', '.join(SCOPES)}")
+    with ctx.db.read() as session:
+        person = find_user(session, user)
+        return inbox(session, person, roles_of(session, person), scope, case_code=case_code,
+                     sla_state=sla_state, limit=limit)
+
+
+def task_view(ctx: ServiceContext, task_id: int) -> TaskView:
+    """One task with the fields its step asks for (to draw its form)."""
+    with ctx.db.read() as session:
+        task = session.get(Task, task_id)
+        if task is None:
+            raise UnknownTask(f"no task with id {task_id}")
+        case = session.get(Case, task.case_id)
+        step = steps_of(spec_of(ctx, session, case.procedure_version_id)).get(task.bpmn_id)
+        fields = tuple(FieldView(f.name, f.type.value, f.label, f.required,
+                                 tuple((c.value, c.label) for c in f.choices))
+                       for f in (step.info.fields if step is not None else ()))
+        [view] = task_views(session, [task], case.code)
+        return TaskView(**{**view.__dict__, "fields": fields,
+                           "applicant_name": case.applicant_name})
+
+
+def verify_audit(ctx: ServiceContext, case_code: str | None = None) -> VerifyReport:
+    """Recompute the audit chains (all, or one dossier's) and report every break."""
+    with ctx.db.read() as session:
+        try:
+            return verify(session, case_code)
+        except UnknownCaseCode as exc:
+            raise UnknownCase(str(exc)) from None

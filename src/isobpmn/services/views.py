@@ -1,0 +1,253 @@
+"""The read side: plain dataclasses for the faces, and the queries that fill them.
+
+No ORM object leaves the services: a face gets a :class:`CaseView`, :class:`TaskView`… with
+moments as aware datetimes in the agency's zone (Asia/Ho_Chi_Minh unless its calendar says
+otherwise) and users as user names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, or_, select, true
+from sqlalchemy.orm import Session
+
+from isobpmn.store import (
+    TASK_IS_OPEN,
+    Agency,
+    Case,
+    CasePause,
+    CaseState,
+    Event,
+    Procedure,
+    ProcedureVersion,
+    Task,
+    TaskState,
+    Timer,
+    User,
+)
+
+__all__ = ["Applicant", "CaseView", "EventView", "FieldView", "PauseView", "TaskView",
+           "TimerView", "local", "task_views", "user_names"]
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def local(moment: datetime | None, tz: ZoneInfo = VIETNAM) -> datetime | None:
+    return moment.astimezone(tz) if moment is not None else None
+
+
+@dataclass(frozen=True)
+class Applicant:
+    """Who submitted the dossier, as printed on the receipt."""
+
+    name: str
+    id_number: str | None = None
+    address: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class FieldView:
+    """A field the step asks for (``iso:field``)."""
+
+    name: str
+    type: str
+    label: str
+    required: bool
+    choices: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class TaskView:
+    """A projected human task, for inboxes and the control sheet."""
+
+    id: int
+    case_code: str
+    bpmn_id: str
+    name: str
+    step_number: str | None
+    role_code: str | None
+    unit_code: str | None
+    state: str
+    ready_at: datetime
+    due_at: datetime | None
+    sla_state: str
+    paused_seconds: int
+    claimed_by: str | None
+    claimed_at: datetime | None
+    completed_by: str | None
+    completed_at: datetime | None
+    outcome: str | None
+    data: dict[str, Any] = field(default_factory=dict)
+    applicant_name: str | None = None
+    procedure_code: str | None = None
+    fields: tuple[FieldView, ...] = ()
+
+
+@dataclass(frozen=True)
+class PauseView:
+    reason: str
+    started_at: datetime
+    ended_at: datetime | None
+    requested_by: str | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class TimerView:
+    bpmn_id: str
+    fire_at: datetime
+    fired_at: datetime | None
+    fired_by: str | None
+
+
+@dataclass(frozen=True)
+class EventView:
+    seq: int
+    kind: str
+    at: datetime
+    actor: str | None
+    task_id: int | None
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """Everything known about a dossier: the receipt's data, its clock, steps and history."""
+
+    id: int
+    code: str
+    lookup_code: str
+    status: str
+    procedure_code: str
+    procedure_title: str
+    revision: int
+    agency_code: str
+    agency_name: str
+    applicant: Applicant
+    request: str | None
+    channel: str
+    received_at: datetime
+    clock_started_at: datetime | None
+    appointment_at: datetime | None
+    original_appointment_at: datetime | None
+    resolved_at: datetime | None
+    returned_at: datetime | None
+    outcome: str | None
+    supplement_count: int
+    components: list[Any]
+    state_version: int | None
+    pauses: list[PauseView]
+    tasks: list[TaskView]
+    timers: list[TimerView]
+    events: list[EventView]
+    data: dict[str, Any]
+
+
+def user_names(session: Session, ids: Iterable[int | None],
+               known: dict[int, str] | None = None) -> dict[int, str]:
+    """User names by id; ``known`` ones are not queried again."""
+    names = dict(known or {})
+    wanted = {i for i in ids if i is not None and i not in names}
+    if wanted:
+        names.update(session.execute(select(User.id, User.username)
+                                     .where(User.id.in_(wanted))).all())
+    return names
+
+
+def _task_view(task: Task, case_code: str, names: dict[int, str], tz: ZoneInfo,
+               **extra: Any) -> TaskView:
+    return TaskView(
+        id=task.id, case_code=case_code, bpmn_id=task.bpmn_id, name=task.name,
+        step_number=task.step_number, role_code=task.role_code, unit_code=task.unit_code,
+        state=task.state, ready_at=local(task.ready_at, tz), due_at=local(task.due_at, tz),
+        sla_state=task.sla_state, paused_seconds=task.paused_seconds or 0,
+        claimed_by=names.get(task.claimed_by), claimed_at=local(task.claimed_at, tz),
+        completed_by=names.get(task.completed_by), completed_at=local(task.completed_at, tz),
+        outcome=task.outcome, data=dict(task.data or {}), **extra)
+
+
+def task_views(session: Session, tasks: list[Task], case_code: str,
+               tz: ZoneInfo = VIETNAM, users: Iterable[User] = ()) -> list[TaskView]:
+    """Views of tasks of one case (``users`` already loaded need no query)."""
+    names = user_names(session, [u for t in tasks for u in (t.claimed_by, t.completed_by)],
+                       {u.id: u.username for u in users})
+    return [_task_view(t, case_code, names, tz) for t in tasks]
+
+
+def build_case_view(session: Session, case: Case, tz: ZoneInfo) -> CaseView:
+    procedure = session.execute(
+        select(Procedure.code, Procedure.title, ProcedureVersion.revision)
+        .join(ProcedureVersion, ProcedureVersion.procedure_id == Procedure.id)
+        .where(ProcedureVersion.id == case.procedure_version_id)).one()
+    agency = session.execute(select(Agency.code, Agency.name)
+                             .where(Agency.id == case.agency_id)).one()
+    tasks = list(session.scalars(select(Task).where(Task.case_id == case.id).order_by(Task.id)))
+    pauses = list(session.scalars(select(CasePause).where(CasePause.case_id == case.id)
+                                  .order_by(CasePause.started_at)))
+    timers = list(session.scalars(select(Timer).where(Timer.case_id == case.id)
+                                  .order_by(Timer.fire_at)))
+    events = list(session.scalars(select(Event).where(Event.case_id == case.id)
+                                  .order_by(Event.chain_key, Event.seq)))
+    version = session.scalar(select(CaseState.version).where(CaseState.case_id == case.id))
+    names = user_names(session, [p.requested_by for p in pauses])
+    return CaseView(
+        id=case.id, code=case.code, lookup_code=case.lookup_code, status=case.status,
+        procedure_code=procedure.code, procedure_title=procedure.title,
+        revision=procedure.revision, agency_code=agency.code, agency_name=agency.name,
+        applicant=Applicant(case.applicant_name, case.applicant_id_number,
+                            case.applicant_address, case.applicant_phone, case.applicant_email),
+        request=case.request, channel=case.channel, received_at=local(case.received_at, tz),
+        clock_started_at=local(case.clock_started_at, tz),
+        appointment_at=local(case.appointment_at, tz),
+        original_appointment_at=local(case.original_appointment_at, tz),
+        resolved_at=local(case.resolved_at, tz), returned_at=local(case.returned_at, tz),
+        outcome=case.outcome, supplement_count=case.supplement_count,
+        components=list(case.dossier_components or []), state_version=version,
+        pauses=[PauseView(p.reason, local(p.started_at, tz), local(p.ended_at, tz),
+                          names.get(p.requested_by), p.note) for p in pauses],
+        tasks=task_views(session, tasks, case.code, tz),
+        timers=[TimerView(t.bpmn_id, local(t.fire_at, tz), local(t.fired_at, tz), t.locked_by)
+                for t in timers],
+        events=[EventView(e.seq, e.kind, local(e.at, tz), e.actor_name, e.task_id,
+                          dict(e.payload or {})) for e in events],
+        data=dict(case.data or {}))
+
+
+def inbox(session: Session, user: User, roles: list, scope: str, *,
+          case_code: str | None = None, sla_state: str | None = None,
+          limit: int = 200) -> list[TaskView]:
+    """Open tasks for ``user``: ``mine`` (claimed by them), ``unclaimed`` (ready, in their
+    roles) or ``all`` (open, in their roles, claimed by anyone)."""
+    query = (select(Task, Case.code, Case.applicant_name, Procedure.code)
+             .join(Case, Case.id == Task.case_id)
+             .join(ProcedureVersion, ProcedureVersion.id == Case.procedure_version_id)
+             .join(Procedure, Procedure.id == ProcedureVersion.procedure_id)
+             .where(TASK_IS_OPEN))
+    if scope == "mine":
+        query = query.where(Task.claimed_by == user.id)
+    else:
+        covered = [and_(Task.agency_id == r.agency_id, Task.role_code == r.role_code,
+                        true() if r.unit_code is None
+                        else or_(Task.unit_code.is_(None), Task.unit_code == r.unit_code))
+                   for r in roles]
+        if not covered:
+            return []
+        query = query.where(or_(*covered))
+        if scope == "unclaimed":
+            query = query.where(Task.state == TaskState.READY)
+    if case_code is not None:
+        query = query.where(Case.code == case_code)
+    if sla_state is not None:
+        query = query.where(Task.sla_state == sla_state)
+    rows = session.execute(query.order_by(Task.due_at.is_(None), Task.due_at, Task.id)
+                           .limit(limit)).all()
+    names = user_names(session, [r[0].claimed_by for r in rows])
+    return [_task_view(task, code, names, VIETNAM, applicant_name=applicant,
+                       procedure_code=procedure) for task, code, applicant, procedure in rows]
