@@ -3,11 +3,13 @@
 Each timer fires in a transaction of its own:
 
 1. pick the earliest unfired timer due at ``now``;
-2. lock its dossier's row — ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so a dossier another
-   worker or an official is changing is skipped for this round — then the timer's row
-   (``FOR UPDATE SKIP LOCKED``) and check it is still unfired. The order (dossier, then timer)
-   is the one every service uses, so workers and officials never deadlock. On SQLite the write
-   transaction's ``BEGIN IMMEDIATE`` lets one writer in at a time;
+2. lock its dossier's row — ``FOR UPDATE`` on PostgreSQL: a dossier another worker, an SLA
+   sweep or an official is changing is waited for (their transactions are short), so no due
+   timer is left behind for a later round — then the timer's row (``FOR UPDATE SKIP LOCKED``)
+   and check it is still unfired: a timer another worker fired meanwhile is passed over. The
+   order (dossier, then timer) is the one every service uses, so workers and officials never
+   deadlock. On SQLite the write transaction's ``BEGIN IMMEDIATE`` lets one writer in at a
+   time;
 3. restore the run, ``fire_due_timers(now)``, project tasks and timers, stamp the timer
    (``fired_at``, ``locked_by`` = the worker, ``locked_at``), write ``timer_fired``; resolve the
    dossier if the diagram ended (the building permit's "Quá hạn bổ sung" after 30 days);
@@ -97,8 +99,7 @@ def _fire_next(ctx: ServiceContext, now: datetime, worker: str,
             return None
         timer_id, case_id = candidate
         skipped.add(timer_id)  # tried once per round, whatever happens
-        case = session.scalar(select(Case).where(Case.id == case_id)
-                              .with_for_update(skip_locked=postgres)
+        case = session.scalar(select(Case).where(Case.id == case_id).with_for_update()
                               .execution_options(populate_existing=True))
         timer = session.scalar(select(Timer).where(Timer.id == timer_id, Timer.fired_at.is_(None))
                                .with_for_update(skip_locked=postgres)
