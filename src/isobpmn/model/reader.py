@@ -137,7 +137,9 @@ def _load(source: Source, name: str | None, max_bytes: int) -> tuple[bytes, str]
                 "xml", f"file is {size:,} bytes, larger than the limit of {max_bytes:,} bytes; "
                        "split the diagram or raise the limit")])
         with path.open("rb") as handle:
-            return handle.read(max_bytes + 1), label
+            # read what stat announced (+1 to notice growth): asking for max_bytes would make
+            # Python allocate a buffer of that size for every file
+            return handle.read(min(size, max_bytes) + 1), label
     except FileNotFoundError:
         raise ModelError(label, [ModelProblem("io", "no such file")]) from None
     except PermissionError:
