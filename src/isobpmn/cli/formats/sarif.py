@@ -26,7 +26,6 @@ from isobpmn.lint.docs import READABLE_PAGE, rule_page, section
 from isobpmn.lint.rule import docs_url_template
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
-INFORMATION_URI = "https://pypi.org/project/isobpmn/"
 SRCROOT = "%SRCROOT%"
 LEVELS = {Severity.ERROR: "error", Severity.WARN: "warning", Severity.INFO: "note",
           Severity.OFF: "none"}
@@ -41,17 +40,15 @@ def render(report: RunReport, options: Options) -> str:
     descriptors = [_descriptor(rule_id, template if absolute else None) for rule_id in rule_ids]
     results = [_result(f, index[f.rule], options.base)
                for file in report.files for f in file.findings]
+    driver = {"name": "isobpmn", "version": __version__, "semanticVersion": __version__}
+    if absolute:  # where the rule pages are published is where the tool is described
+        driver["informationUri"] = template.split("{id}", 1)[0].rsplit("/", 1)[0] + "/"
+    driver["rules"] = descriptors
     document = {
         "$schema": SCHEMA,
         "version": "2.1.0",
         "runs": [{
-            "tool": {"driver": {
-                "name": "isobpmn",
-                "version": __version__,
-                "semanticVersion": __version__,
-                "informationUri": INFORMATION_URI,
-                "rules": descriptors,
-            }},
+            "tool": {"driver": driver},
             "originalUriBaseIds": {SRCROOT: {"uri": options.base.resolve().as_uri() + "/"}},
             "invocations": [{"executionSuccessful": True}],
             "results": results,
