@@ -17,6 +17,7 @@ from .chain import (
     event_fields,
     event_hash,
     hold_chain,
+    prime_chain,
     procedure_chain,
 )
 from .verify import ChainBreak, UnknownCaseCode, VerifyReport, verify
@@ -24,5 +25,5 @@ from .verify import ChainBreak, UnknownCaseCode, VerifyReport, verify
 __all__ = [
     "SYSTEM_CHAIN", "Appended", "ChainBreak", "UnknownCaseCode", "VerifyReport", "append_event",
     "canonical_json", "canonical_value", "case_chain", "event_fields", "event_hash",
-    "format_moment", "hold_chain", "procedure_chain", "verify",
+    "format_moment", "hold_chain", "prime_chain", "procedure_chain", "verify",
 ]

@@ -31,7 +31,19 @@ def format_moment(moment: datetime) -> str:
 def canonical_value(value: Any) -> Any:
     """``value`` as plain JSON data (dict with text keys, list, text, int, float, bool, None)
     following the rules of the module; what :func:`canonical_json` writes."""
-    if value is None or isinstance(value, bool | str):
+    kind = type(value)  # exact types first: the common case, without isinstance chains
+    if kind is str or kind is bool or kind is int or value is None:
+        return value
+    if kind is dict:
+        out = {}
+        for key, item in value.items():
+            if type(key) is not str and not isinstance(key, str):
+                raise ValueError(f"audit payload keys must be text, got {key!r}")
+            out[key] = canonical_value(item)
+        return out
+    if kind is list:
+        return [canonical_value(item) for item in value]
+    if isinstance(value, bool | str):
         return value
     if isinstance(value, Enum):
         return canonical_value(value.value)

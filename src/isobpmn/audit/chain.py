@@ -22,6 +22,7 @@ services lock a dossier's row before any change to it). On SQLite the write tran
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -35,7 +36,7 @@ from isobpmn.store import Case, Event, Task, User
 from .canonical import canonical_json, canonical_value
 
 __all__ = ["SYSTEM_CHAIN", "Appended", "append_event", "case_chain", "event_fields", "event_hash",
-           "hold_chain", "procedure_chain"]
+           "hold_chain", "prime_chain", "procedure_chain"]
 
 SYSTEM_CHAIN = "system"
 
@@ -82,6 +83,19 @@ def hold_chain(session: Session, chain_key: str) -> None:
     the rest of the transaction (the services lock a dossier's row before touching it), so no
     advisory lock is needed for it."""
     session.info.setdefault(_HELD, set()).add(chain_key)
+
+
+def prime_chain(session: Session, chain_key: str, last_seq: int | None,
+                last_hash: str | None) -> None:
+    """Give :func:`append_event` the chain's head (its last event's seq and hash, ``None`` for an
+    empty chain), read by the caller in this transaction after it serialised the chain's
+    writers (:func:`hold_chain`), so that the first event needs no read of its own. Ignored
+    for a chain not held, or whose head this transaction already knows."""
+    if chain_key not in session.info.get(_HELD, ()):
+        return
+    heads = session.info.setdefault(_HEADS, {})
+    if chain_key not in heads:
+        heads[chain_key] = (last_seq + 1, last_hash) if last_seq is not None else (1, None)
 
 
 def _lock_chain(session: Session, chain_key: str) -> None:
@@ -137,7 +151,12 @@ def append_event(session: Session, *, chain_key: str, kind: str, at: datetime,
         seq, prev_hash = (last.seq + 1, last.hash) if last is not None else (1, None)
     fields = event_fields(chain_key=chain_key, seq=seq, kind=kind, at=at, actor_id=actor_id,
                           actor_name=name, case_id=case_id, task_id=task_id, payload=payload)
-    digest = event_hash(prev_hash, fields)
+    # ``fields`` is canonical data already: its canonical JSON is json.dumps with the rules'
+    # options, without a second walk (the same bytes as event_hash's canonical_json)
+    digest = hashlib.sha256((prev_hash or "").encode("ascii"))
+    digest.update(json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                             allow_nan=False).encode("utf-8"))
+    digest = digest.hexdigest()
     session.execute(_INSERT, {"chain_key": chain_key, "seq": seq, "kind": kind, "at": at,
                               "actor_id": actor_id, "actor_name": name, "case_id": case_id,
                               "task_id": task_id, "payload": fields["payload"],

@@ -25,10 +25,10 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, insert, select, true, update
+from sqlalchemy.orm import Session, make_transient_to_detached
 
-from isobpmn.audit import case_chain, hold_chain
+from isobpmn.audit import case_chain, hold_chain, prime_chain
 
 from isobpmn.calendar import WorkingCalendar
 from isobpmn.engine import (
@@ -50,6 +50,7 @@ from isobpmn.store import (
     Case,
     CaseState,
     ConcurrentUpdateError,
+    Event,
     ProcedureVersion,
     Task,
     TaskState,
@@ -191,9 +192,14 @@ class CaseWork:
              expected_version: int | None = None,
              calendar: WorkingCalendar | None = None) -> CaseWork:
         """Open a stored case: its state (checked against ``expected_version``) and run."""
-        state = session.execute(_STATE, {"case_id": case.id}).first()
+        chain_key = case_chain(case.id)
+        # the state and the head of the dossier's audit chain in one statement (the chain is
+        # serialised by the case row lock taken before: hold_chain in lock_case / lock_task)
+        state = session.connection().execute(_STATE, {"case_id": case.id,
+                                                      "chain_key": chain_key}).first()
         if state is None:
             raise UnknownCase(f"dossier {case.code} has no engine state")
+        prime_chain(session, chain_key, state.head_seq, state.head_hash)
         if expected_version is not None and state.version != expected_version:
             raise Conflict(f"dossier {case.code} changed since it was loaded (now at version "
                            f"{state.version}, the form was made at {expected_version}); reload "
@@ -244,6 +250,12 @@ class CaseWork:
         with self.session.no_autoflush:  # changes made so far go out in one flush later
             return list(self.session.scalars(_OPEN_TASKS, {"case_id": self.case.id}))
 
+    def _open_task_ids(self) -> dict[str, int]:
+        """Engine id -> row id of the open tasks, as stored (no ORM objects: most are kept)."""
+        with self.session.no_autoflush:  # changes made so far go out in one flush later
+            return {uuid: id_ for id_, uuid in
+                    self.session.connection().execute(_OPEN_TASK_IDS, {"case_id": self.case.id})}
+
     def project(self, now: datetime, *, ready_at: datetime | None = None, keep: Iterable[int] = (),
                 fired: Iterable[WaitingTimer] = (), worker: str | None = None) -> Projection:
         """Make the task and timer tables say what the engine says.
@@ -255,23 +267,37 @@ class CaseWork:
         """
         projection = Projection()
         ready_at = ready_at or now
-        known = {t.task_uuid: t for t in self.open_tasks()}
+        known = self._open_task_ids()
         ready = self.run.ready_tasks()
         ready_ids = {r.task_uuid for r in ready}
         for item in ready:
             if item.task_uuid in known:
                 continue
-            task = self._new_task(item.task_uuid, item.bpmn_id, item.name, item.lane, ready_at,
-                                  now)
-            self.session.add(task)
-            projection.ready.append(task)
+            projection.ready.append(self._new_task(item.task_uuid, item.bpmn_id, item.name,
+                                                   item.lane, ready_at, now))
+        self._insert_tasks(projection.ready)
         keep = set(keep)
-        for uuid, task in known.items():
-            if uuid not in ready_ids and task.id not in keep:
+        for uuid, task_id in known.items():
+            if uuid not in ready_ids and task_id not in keep:
+                with self.session.no_autoflush:
+                    task = self.session.get(Task, task_id)
                 task.state = TaskState.CANCELLED
                 projection.cancelled.append(task)
         self._project_timers(projection, now, {t.task_uuid for t in fired}, worker)
         return projection  # flushed with the state by save()
+
+    def _insert_tasks(self, tasks: list[Task]) -> None:
+        """Insert new tasks with one plain ``INSERT … RETURNING id`` and put them in the
+        session as loaded rows (no unit of work: every column is set)."""
+        if not tasks:
+            return
+        ids = self.session.execute(
+            _INSERT_TASKS, [{name: getattr(t, name) for name in _TASK_COLUMNS} for t in tasks]
+        ).scalars().all()
+        for task, task_id in zip(tasks, ids, strict=True):
+            task.id = task_id
+            make_transient_to_detached(task)
+            self.session.add(task)
 
     def _new_task(self, task_uuid: str, bpmn_id: str, name: str, lane: str | None,
                   ready_at: datetime, now: datetime) -> Task:
@@ -290,7 +316,8 @@ class CaseWork:
                     unit_code=(role.unit or None) if role is not None else None,
                     state=TaskState.READY, ready_at=ready_at, due_at=due_at, paused_seconds=0,
                     sla_state=sla_state(self.calendar, self.ctx.settings, now, started, due_at),
-                    data={})
+                    data={}, claimed_by=None, claimed_at=None, completed_by=None,
+                    completed_at=None, outcome=None)
 
     def _project_timers(self, projection: Projection, now: datetime, fired: set[str],
                         worker: str | None) -> None:
@@ -336,7 +363,7 @@ class CaseWork:
                                                  "updated_at": now})
             self.version = 1
         else:
-            result = self.session.execute(_SAVE_STATE, {
+            result = self.session.connection().execute(_SAVE_STATE, {
                 "of_case": self.case.id, "expected": self.version, "state": data,
                 "format_version": FORMAT_VERSION, "updated_at": now})
             if result.rowcount != 1:
@@ -351,7 +378,11 @@ class CaseWork:
 _LOCK_TASK = (select(Case, Task, Agency).join(Task, Task.case_id == Case.id)
               .join(Agency, Agency.id == Case.agency_id)
               .where(Task.id == bindparam("task_id")).with_for_update(of=[Case, Task]))
-_STATE = (select(CaseState.state, CaseState.version)
+_HEAD = (select(Event.seq, Event.hash).where(Event.chain_key == bindparam("chain_key"))
+         .order_by(Event.seq.desc()).limit(1).subquery())
+_STATE = (select(CaseState.state, CaseState.version, _HEAD.c.seq.label("head_seq"),
+                 _HEAD.c.hash.label("head_hash"))
+          .outerjoin(_HEAD, true())
           .where(CaseState.case_id == bindparam("case_id")))
 _STATES = CaseState.__table__
 _INSERT_STATE = insert(_STATES)
@@ -361,6 +392,11 @@ _SAVE_STATE = (update(_STATES)
                .values(version=_STATES.c.version + 1))
 _OPEN_TASKS = (select(Task).where(Task.case_id == bindparam("case_id"), TASK_IS_OPEN)
                .order_by(Task.id))
+_OPEN_TASK_IDS = (select(Task.id, Task.task_uuid)
+                  .where(Task.case_id == bindparam("case_id"), TASK_IS_OPEN).order_by(Task.id))
+_TASKS = Task.__table__
+_TASK_COLUMNS = tuple(c.key for c in _TASKS.columns if c.key != "id")
+_INSERT_TASKS = insert(_TASKS).returning(_TASKS.c.id, sort_by_parameter_order=True)
 _UNFIRED = select(Timer).where(Timer.case_id == bindparam("case_id"), Timer.fired_at.is_(None))
 
 

@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import bindparam, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from isobpmn.audit import append_event, case_chain
 from isobpmn.store import Agency, Case, CaseStatus, PauseReason, Task, TaskState, User
@@ -110,12 +112,12 @@ def finish_step(ctx: ServiceContext, task_id: int, actor: str, prepare: Prepare,
         before = supplement_waits(work)
         work.engine(lambda: work.run.complete(task.task_uuid, values))
 
-        task.state = TaskState.COMPLETED
-        if task.claimed_by is None:
-            task.claimed_by, task.claimed_at = user.id, now
-        task.completed_by, task.completed_at = user.id, now
-        task.outcome = outcome(now, task.due_at, calendar)
-        task.data = values
+        _complete_row(session, task, {
+            "state": TaskState.COMPLETED,
+            "claimed_by": user.id if task.claimed_by is None else task.claimed_by,
+            "claimed_at": now if task.claimed_by is None else task.claimed_at,
+            "completed_by": user.id, "completed_at": now,
+            "outcome": outcome(now, task.due_at, calendar), "data": values})
         projection = work.project(now, keep=[task.id])
         waits = supplement_waits(work) - before
         if supplement is not None and not waits:
@@ -136,6 +138,22 @@ def finish_step(ctx: ServiceContext, task_id: int, actor: str, prepare: Prepare,
         ready = task_views(session, projection.ready, case.code, calendar.tz)
         [done] = task_views(session, [task], case.code, calendar.tz, [user])
         return StepDone(done, ready, case.code, case.status, case.outcome)
+
+
+_TASKS = Task.__table__
+_COMPLETE = (update(_TASKS).where(_TASKS.c.id == bindparam("task_id"))
+             .values({_TASKS.c[name]: bindparam(f"new_{name}") for name in (
+                 "state", "claimed_by", "claimed_at", "completed_by", "completed_at", "outcome",
+                 "data")}))
+
+
+def _complete_row(session: Session, task: Task, values: dict[str, Any]) -> None:
+    """Record the completed step with one plain UPDATE (the task row is locked and loaded: no
+    unit of work needed), and give the loaded task the same values as committed ones."""
+    session.connection().execute(_COMPLETE, {"task_id": task.id,
+                                **{f"new_{name}": value for name, value in values.items()}})
+    for name, value in values.items():
+        set_committed_value(task, name, value)
 
 
 def _start_supplement(session: Session, work: CaseWork, now: datetime, user: User, task: Task,
