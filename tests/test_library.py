@@ -86,9 +86,8 @@ def test_main_path_adds_up_to_the_statutory_limit(path):
 
 def test_library_validates_clean_under_strict():
     from isobpmn.lint import Library, build_config, lint_document
-    from isobpmn.model.reader import load_bytes
+    from isobpmn.model.reader import document_from_tree, load_bytes
     from isobpmn.model.xmlsafe import parse_xml
-    from isobpmn.model.reader import document_from_tree
 
     config = build_config({"extends": ["strict"]}, "strict")
     parsed = []
