@@ -150,10 +150,10 @@ def _explain(rule_id: str) -> None:
 
     page = explain(rule_id)
     if page is None:
-        import difflib
+        from isobpmn.lint.config import closest
 
-        near = difflib.get_close_matches(rule_id, [*all_rules(), READABLE], n=1)
-        hint = f" (did you mean {near[0]!r}?)" if near else ""
+        near = closest(rule_id, [*all_rules(), READABLE])
+        hint = f" (did you mean {near!r}?)" if near else ""
         fail(f"unknown rule {rule_id!r}{hint}; `isobpmn validate --list-rules` lists them", 2)
     click.echo(page, nl=False)
 

@@ -275,11 +275,17 @@ def _table(value: Any, source: str, key: str) -> Mapping[str, Any]:
     return value
 
 
-def _near(name: str, known) -> str:
+def closest(name: str, known) -> str | None:
+    """The known word nearest to a misspelt ``name`` (for "did you mean" hints), if any."""
     import difflib
 
-    match = difflib.get_close_matches(name, list(known), n=1)
-    return f" (did you mean {match[0]!r}?)" if match else ""
+    match = difflib.get_close_matches(name, sorted(known), n=1)
+    return match[0] if match else None
+
+
+def _near(name: str, known) -> str:
+    match = closest(name, known)
+    return f" (did you mean {match!r}?)" if match else ""
 
 
 # --- finding the file -------------------------------------------------------------------------

@@ -32,8 +32,7 @@ Use the code as it is in the catalogue (the message suggests the nearest one), o
 agency issues a new form, add it to `catalogue.forms`.
 """
 
-import difflib
-
+from isobpmn.lint.config import closest
 from isobpmn.lint.rule import rule
 
 
@@ -48,8 +47,8 @@ def check(ctx):
             for code in dict.fromkeys(f.code for f in step.info.forms if f.code):
                 if code in known:
                     continue
-                near = difflib.get_close_matches(code, sorted(known), n=1)
-                hint = f'use "{near[0]}"' if near else "use a catalogue code"
+                near = closest(code, known)
+                hint = f'use "{near}"' if near else "use a catalogue code"
                 yield ctx.report(step.bpmn_id, f"step {step.number} {ctx.label(step.bpmn_id)} "
                                  f'names form "{code}", which is not in the form catalogue; '
                                  f"{hint} or add the form to catalogue.forms")

@@ -32,8 +32,7 @@ Use a code from the catalogue (the message suggests the nearest one), or, if the
 created a new role, add it to `catalogue.roles`.
 """
 
-import difflib
-
+from isobpmn.lint.config import closest
 from isobpmn.lint.rule import rule
 
 
@@ -47,8 +46,8 @@ def check(ctx):
         for lane in process.lanes.values():
             if not lane.own_role or lane.role is None or lane.role.code in known:
                 continue
-            near = difflib.get_close_matches(lane.role.code, sorted(known), n=1)
-            hint = f'use "{near[0]}"' if near else "use a catalogue code"
+            near = closest(lane.role.code, known)
+            hint = f'use "{near}"' if near else "use a catalogue code"
             yield ctx.report(lane.bpmn_id, f'lane {ctx.label(lane.bpmn_id)} has role code '
                              f'"{lane.role.code}", which is not in the role catalogue; {hint} '
                              "or add the role to catalogue.roles")
