@@ -80,6 +80,7 @@ def rule(*, id: str, category: str, severity: str, summary: str,
         docs = (module.__doc__ or "") if module else ""
         if id in _REGISTRY and _REGISTRY[id].module != check.__module__:
             raise ValueError(f"rule {id} is registered twice ({_REGISTRY[id].module}, {check.__module__})")
+        _SORTED.clear()
         _REGISTRY[id] = Rule(id=id, category=category, severity=Severity.parse(severity),
                              summary=summary, check=check, presets=frozenset(presets),
                              options=MappingProxyType(dict(options or {})), docs=docs.strip(),
@@ -90,6 +91,7 @@ def rule(*, id: str, category: str, severity: str, summary: str,
 
 
 _LOADED = False
+_SORTED: dict[str, Rule] = {}  # the registry in id order; rebuilt after a registration
 
 
 def all_rules() -> Mapping[str, Rule]:
@@ -101,7 +103,10 @@ def all_rules() -> Mapping[str, Rule]:
         for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
             importlib.import_module(f"{package.__name__}.{info.name}")
         _LOADED = True
-    return MappingProxyType(dict(sorted(_REGISTRY.items())))
+    if len(_SORTED) != len(_REGISTRY):  # sorted once, not for every linted file
+        _SORTED.clear()
+        _SORTED.update(sorted(_REGISTRY.items()))
+    return MappingProxyType(_SORTED)
 
 
 def load_plugin(module_name: str) -> None:
