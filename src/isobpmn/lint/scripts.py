@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from isobpmn.model.process import NS_BPMN
+from isobpmn.model.reader import split_tag
 
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 
@@ -59,7 +60,7 @@ def sites(root: etree._Element) -> list[Site]:
     :attr:`isobpmn.lint.LintContext.code_sites`, computed once per file."""
     found = []
     for el in root.iter(*_SITE_TAGS):  # lxml filters by tag in C: no Python per element
-        namespace, _, local = el.tag[1:].partition("}")
+        namespace, local = split_tag(el.tag)
         if namespace == NS_BPMN and local in EXPRESSIONS:
             found.append(Site(owner_id(el), EXPRESSIONS[local], el, False))
         elif namespace == NS_BPMN:

@@ -153,7 +153,7 @@ def _load(source: Source, name: str | None, max_bytes: int) -> tuple[bytes, str]
 _WITH_ID = etree.XPath("//*[@id]")
 
 
-def _split(tag: str) -> tuple[str, str]:
+def split_tag(tag: str) -> tuple[str, str]:
     """``"{ns}local"`` → ``("ns", "local")`` without building a QName (hot path)."""
     if tag[:1] == "{":
         namespace, _, local = tag[1:].partition("}")
@@ -174,7 +174,7 @@ def _index(root: etree._Element, problems: iso.Problems) -> dict[str, ElementInf
         parent = el.getparent()
         while parent is not None and parent.get("id") is None:
             parent = parent.getparent()
-        namespace, local = _split(el.tag)
+        namespace, local = split_tag(el.tag)
         index[bpmn_id] = ElementInfo(
             bpmn_id=bpmn_id,
             kind=local,
