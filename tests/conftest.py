@@ -6,7 +6,7 @@ from pathlib import Path
 
 #: Database fixtures (``database``, ``database_url``…) and the seeded services (``services``,
 #: ``clock``) live in their own plugin modules.
-pytest_plugins = ["fixtures_store", "fixtures_services"]
+pytest_plugins = ["fixtures_store", "fixtures_services", "fixtures_web"]
 
 ROOT = Path(__file__).resolve().parents[1]
 BPMN_DIR = ROOT / "bpmn"

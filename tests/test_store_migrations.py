@@ -135,7 +135,8 @@ def test_new_revision_drafts_the_next_number(tmp_path):
     scripts = tmp_path / "migrations"
     shutil.copytree(MIGRATIONS, scripts, ignore=shutil.ignore_patterns("__pycache__"))
     draft = migrate.new_revision("add nothing", script_location=str(scripts))
-    assert draft.name == "0002_add_nothing.py"
+    number = int(migrate.head())
+    assert draft.name == f"{number + 1:04d}_add_nothing.py"
     source = draft.read_text(encoding="utf-8")
-    assert "down_revision = '0001'" in source and "pass" in source
+    assert f"down_revision = '{number:04d}'" in source and "pass" in source
     ast.parse(source)

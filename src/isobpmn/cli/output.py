@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import Enum
 from typing import Any, NoReturn
@@ -30,6 +30,8 @@ def _default(value: Any) -> Any:
         return float(value) if value != value.to_integral_value() else int(value)
     if isinstance(value, Enum):
         return value.value
+    if isinstance(value, timedelta):
+        return value.total_seconds()
     raise TypeError(f"cannot encode {type(value).__name__} as JSON")
 
 

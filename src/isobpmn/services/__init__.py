@@ -13,6 +13,7 @@ of :mod:`.views` and of each module. See docs/services.md.
                                        actor="motcua1")
 """
 
+from .accounts import ApiTokenView, IssuedToken, RoleView, UserProfile
 from .context import ServiceContext, ServiceSettings
 from .directory import Created
 from .endings import CaseChange
@@ -24,6 +25,7 @@ from .errors import (
     InvalidField,
     InvalidRequest,
     NotAllowed,
+    NotSignedIn,
     ProcedureInvalid,
     ServiceError,
     TaskNotReady,
@@ -52,6 +54,7 @@ from .views import (
 from .worker import WorkerReport
 
 __all__ = [
+    "ApiTokenView", "IssuedToken", "NotSignedIn", "RoleView", "UserProfile",
     "Applicant", "ApologyRequired", "CaseChange", "CaseNotOpen", "CaseView", "ComponentLine",
     "Conflict", "Created", "EngineFailed", "EventKind", "EventView", "FieldView",
     "InvalidField", "InvalidRequest", "NotAllowed", "PauseView", "ProcedureInvalid",

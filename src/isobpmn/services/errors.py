@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 __all__ = [
     "ApologyRequired", "CaseNotOpen", "Conflict", "EngineFailed", "InvalidField",
-    "InvalidRequest", "NotAllowed", "ProcedureInvalid", "ServiceError", "TaskNotReady",
+    "InvalidRequest", "NotAllowed", "NotSignedIn", "ProcedureInvalid", "ServiceError", "TaskNotReady",
     "UnknownAgency", "UnknownCase", "UnknownProcedure", "UnknownTask", "UnknownUser",
 ]
 
@@ -42,6 +42,10 @@ class UnknownAgency(ServiceError):
 
 class UnknownUser(ServiceError):
     """No active user has that user name."""
+
+
+class NotSignedIn(ServiceError):
+    """The credentials (password, API token) are wrong, unknown or revoked."""
 
 
 class NotAllowed(ServiceError):

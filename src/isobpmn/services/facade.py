@@ -17,6 +17,7 @@ from isobpmn.engine import Clock, SystemClock
 from isobpmn.store import Database
 
 from . import (
+    accounts,
     claims,
     completion,
     directory,
@@ -60,6 +61,14 @@ class Services:
     def clock(self) -> Clock:
         return self.context.clock
 
+    # signing in
+    authenticate = _bound(accounts.authenticate)
+    authenticate_token = _bound(accounts.authenticate_token)
+    user_profile = _bound(accounts.user_profile)
+    set_password = _bound(accounts.set_password)
+    create_api_token = _bound(accounts.create_api_token)
+    revoke_api_token = _bound(accounts.revoke_api_token)
+    list_api_tokens = _bound(accounts.list_api_tokens)
     # directory and procedures
     create_agency = _bound(directory.create_agency)
     create_unit = _bound(directory.create_unit)

@@ -13,6 +13,9 @@ class EventKind(StrEnum):
     UNIT_CREATED = "unit_created"
     USER_CREATED = "user_created"
     MEMBERSHIP_ADDED = "membership_added"
+    PASSWORD_SET = "password_set"
+    TOKEN_ISSUED = "token_issued"
+    TOKEN_REVOKED = "token_revoked"
     PROCEDURE_PUBLISHED = "procedure_published"
     # a dossier ("case:<id>" chain)
     CASE_RECEIVED = "case_received"

@@ -6,6 +6,8 @@ and returns the dataclasses of :mod:`.views`.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy import select
 
 from isobpmn.audit import UnknownCaseCode, VerifyReport, verify
@@ -15,7 +17,15 @@ from .access import find_user, roles_of
 from .casework import spec_of, steps_of
 from .context import ServiceContext
 from .errors import InvalidRequest, UnknownCase, UnknownTask
-from .views import CaseView, FieldView, TaskView, build_case_view, inbox, task_views
+from .views import (
+    CaseView,
+    FieldView,
+    TaskView,
+    build_case_view,
+    inbox,
+    task_views,
+    time_left,
+)
 
 __all__ = ["SCOPES", "case_view", "list_tasks", "task_view", "verify_audit"]
 
@@ -40,10 +50,15 @@ def list_tasks(ctx: ServiceContext, user: str, scope: str = "all", *,
     roles), ``all`` (open, in their roles); most urgent first."""
     if scope not in SCOPES:
         raise InvalidRequest(f"unknown inbox {scope!r}; use one of {', '.join(SCOPES)}")
+    now = ctx.now()
     with ctx.db.read() as session:
         person = find_user(session, user)
-        return inbox(session, person, roles_of(session, person), scope, case_code=case_code,
-                     sla_state=sla_state, limit=limit)
+        views = inbox(session, person, roles_of(session, person), scope, case_code=case_code,
+                      sla_state=sla_state, limit=limit)
+        settings = dict(session.execute(select(Agency.id, Agency.calendar).where(
+            Agency.id.in_({v.agency_id for v in views}))).all()) if views else {}
+    return [time_left(ctx.calendars.of(v.agency_id, settings.get(v.agency_id)), v, now)
+            for v in views]
 
 
 def task_view(ctx: ServiceContext, task_id: int) -> TaskView:
@@ -58,8 +73,9 @@ def task_view(ctx: ServiceContext, task_id: int) -> TaskView:
                                  tuple((c.value, c.label) for c in f.choices))
                        for f in (step.info.fields if step is not None else ()))
         [view] = task_views(session, [task], case.code)
-        return TaskView(**{**view.__dict__, "fields": fields,
-                           "applicant_name": case.applicant_name})
+        settings = session.scalar(select(Agency.calendar).where(Agency.id == task.agency_id))
+        view = replace(view, fields=fields, applicant_name=case.applicant_name)
+    return time_left(ctx.calendars.of(task.agency_id, settings), view, ctx.now())
 
 
 def verify_audit(ctx: ServiceContext, case_code: str | None = None) -> VerifyReport:

@@ -8,14 +8,17 @@ otherwise) and users as user names.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, or_, select, true
 from sqlalchemy.orm import Session
 
+from isobpmn.calendar import WorkingCalendar
+from isobpmn.model import Duration, TimeUnit
 from isobpmn.store import (
     TASK_IS_OPEN,
     Agency,
@@ -32,9 +35,10 @@ from isobpmn.store import (
 )
 
 __all__ = ["Applicant", "CaseView", "EventView", "FieldView", "PauseView", "TaskView",
-           "TimerView", "local", "task_views", "user_names"]
+           "TimerView", "local", "task_views", "time_left", "user_names"]
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+ONE_DAY = Duration(Decimal(1), TimeUnit.WORKING_DAYS)
 
 
 def local(moment: datetime | None, tz: ZoneInfo = VIETNAM) -> datetime | None:
@@ -88,6 +92,12 @@ class TaskView:
     applicant_name: str | None = None
     procedure_code: str | None = None
     fields: tuple[FieldView, ...] = ()
+    #: Office time until ``due_at`` (negative: how far past it), by the agency's calendar,
+    #: at the moment the view was made; None for a task without a deadline or not open.
+    working_left: timedelta | None = None
+    #: The agency's working day (8 h by default), to say ``working_left`` in days.
+    working_day: timedelta | None = None
+    agency_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -170,7 +180,7 @@ def _task_view(task: Task, case_code: str, names: dict[int, str], tz: ZoneInfo,
         sla_state=task.sla_state, paused_seconds=task.paused_seconds or 0,
         claimed_by=names.get(task.claimed_by), claimed_at=local(task.claimed_at, tz),
         completed_by=names.get(task.completed_by), completed_at=local(task.completed_at, tz),
-        outcome=task.outcome, data=dict(task.data or {}), **extra)
+        outcome=task.outcome, data=dict(task.data or {}), agency_id=task.agency_id, **extra)
 
 
 def task_views(session: Session, tasks: list[Task], case_code: str,
@@ -179,6 +189,18 @@ def task_views(session: Session, tasks: list[Task], case_code: str,
     names = user_names(session, [u for t in tasks for u in (t.claimed_by, t.completed_by)],
                        {u.id: u.username for u in users})
     return [_task_view(t, case_code, names, tz) for t in tasks]
+
+
+def time_left(calendar: WorkingCalendar, view: TaskView, now: datetime) -> TaskView:
+    """``view`` with ``working_left`` and ``working_day`` filled in (open tasks with a due
+    time only)."""
+    if view.due_at is None or view.state not in (TaskState.READY, TaskState.CLAIMED):
+        return view
+    if now <= view.due_at:
+        left = calendar.working_time_between(now, view.due_at)
+    else:
+        left = -calendar.working_time_between(view.due_at, now)
+    return replace(view, working_left=left, working_day=calendar.to_timedelta(ONE_DAY))
 
 
 def build_case_view(session: Session, case: Case, tz: ZoneInfo) -> CaseView:

@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     literal_column,
     text,
 )
@@ -78,6 +79,8 @@ class Agency(Base):
     address: Mapped[str | None] = mapped_column(Text)
     #: The agency's ``[calendar]`` settings (office hours, cut-off, overrides) as a JSON object.
     calendar: Mapped[dict[str, Any] | None] = mapped_column(JSONDoc)
+    #: Whether the public lookup names the official holding the dossier (else role and unit).
+    public_names: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     parent: Mapped[Agency | None] = relationship(remote_side=[id], back_populates="children")
@@ -141,6 +144,22 @@ class Membership(Base):
     user: Mapped[User] = relationship(back_populates="memberships")
     agency: Mapped[Agency] = relationship()
     unit: Mapped[Unit | None] = relationship()
+
+
+class ApiToken(Base):
+    """A bearer token for an integration, acting as its user; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(NAME)
+    token_hash: Mapped[str] = mapped_column(HASH, unique=True)
+    #: The first characters of the token, so a list can tell tokens apart.
+    prefix: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 # --- procedures ----------------------------------------------------------------------------
@@ -359,6 +378,19 @@ class Timer(Base):
     locked_by: Mapped[str | None] = mapped_column(String(100))
     locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     fired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Rating(Base):
+    """The applicant's satisfaction rating of a returned dossier: one per case."""
+
+    __tablename__ = "ratings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    score: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 # --- audit ---------------------------------------------------------------------------------

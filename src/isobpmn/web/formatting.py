@@ -1,0 +1,94 @@
+"""Jinja filters: dd/mm/yyyy dates, 24-hour times in Asia/Ho_Chi_Minh, time left in words,
+and the labels of statuses (each through :func:`~isobpmn.web.i18n.gettext`)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+
+from isobpmn.textfmt import format_date, format_datetime
+
+from .i18n import gettext as _
+
+__all__ = ["LABELS", "init_app", "label", "time_left_words"]
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+#: Status values (case, task, SLA, outcome, channel, pause reason) and their Vietnamese label.
+LABELS = {
+    "open": "Đang xử lý", "paused": "Tạm dừng", "resolved": "Đã có kết quả",
+    "returned": "Đã trả kết quả", "refused": "Từ chối", "withdrawn": "Rút hồ sơ",
+    "ready": "Chờ nhận", "claimed": "Đang xử lý", "completed": "Đã hoàn thành",
+    "cancelled": "Đã hủy",
+    "on_track": "Trong hạn", "due_soon": "Sắp đến hạn", "overdue": "Quá hạn",
+    "early": "Trước hạn", "on_time": "Đúng hạn", "late": "Quá hạn",
+    "in_person": "Trực tiếp", "online": "Trực tuyến", "post": "Bưu chính",
+    "supplement": "Chờ bổ sung hồ sơ", "fee": "Chờ nộp phí, lệ phí", "other": "Lý do khác",
+}
+
+
+def label(value: str | None) -> str:
+    if value is None:
+        return ""
+    text = LABELS.get(str(value))
+    return _(text) if text else str(value)
+
+
+def _local(value: datetime) -> datetime:
+    return value.astimezone(VIETNAM) if value.tzinfo is not None else value
+
+
+def date_filter(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = _local(value).date()
+    return format_date(value)
+
+
+def datetime_filter(value: datetime | None) -> str:
+    """``14:00 12/02/2026``: time first, as Vietnamese forms write it."""
+    if value is None:
+        return ""
+    local = _local(value)
+    return f"{local:%H:%M} {format_date(local.date())}"
+
+
+def _amount(span: timedelta, day: timedelta) -> str:
+    hours = Decimal(span.total_seconds()) / 3600
+    if day and span >= day:
+        days = (Decimal(span.total_seconds()) / Decimal(day.total_seconds())
+                ).quantize(Decimal("0.1"), ROUND_HALF_UP).normalize()
+        return _("%(n)s ngày làm việc", n=_number(days))
+    if hours >= 1:
+        return _("%(n)s giờ làm việc",
+                 n=_number(hours.quantize(Decimal("0.1"), ROUND_HALF_UP).normalize()))
+    minutes = max(1, int(span.total_seconds() // 60))
+    return _("%(n)s phút làm việc", n=minutes)
+
+
+def _number(value: Decimal) -> str:
+    text = format(value, "f")
+    return text.replace(".", ",")
+
+
+def time_left_words(left: timedelta | None, day: timedelta | None) -> str:
+    """``còn 3 giờ làm việc`` / ``quá hạn 1 ngày làm việc`` / ``đến hạn``."""
+    if left is None:
+        return ""
+    day = day or timedelta(hours=8)
+    if left > timedelta(0):
+        return _("còn %(amount)s", amount=_amount(left, day))
+    if left < timedelta(0):
+        return _("quá hạn %(amount)s", amount=_amount(-left, day))
+    return _("đến hạn")
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["date"] = date_filter
+    app.jinja_env.filters["datetime"] = datetime_filter
+    app.jinja_env.filters["label"] = label
+    app.jinja_env.globals["time_left_words"] = time_left_words
