@@ -42,7 +42,8 @@ from .errors import InvalidRequest, UnknownProcedure
 from .kinds import EventKind
 from .views import Applicant, TaskView, task_views
 
-__all__ = ["LOOKUP_ALPHABET", "ComponentLine", "Receipt", "lookup_code", "receive_dossier"]
+__all__ = ["LOOKUP_ALPHABET", "ComponentLine", "Receipt", "component_lines", "lookup_code",
+           "receive_dossier"]
 
 LOOKUP_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 LOOKUP_LENGTH = 6
@@ -128,7 +129,7 @@ def receive_dossier(ctx: ServiceContext, procedure: str, agency: str,
         limit = info.time_limit if info else None
         clock_start = calendar.clock_start(moment, limit)
         appointment = calendar.add(clock_start, limit) if limit is not None else None
-        lines = _components(info, components)
+        lines = component_lines(info, components)
         case = Case(agency_id=office.id, procedure_version_id=version.id,
                     applicant_name=person.name, applicant_id_number=person.id_number,
                     applicant_address=person.address, applicant_phone=person.phone,
@@ -206,7 +207,7 @@ def _version(session: Session, code: str, agency: Agency,
     return version
 
 
-def _components(info: ProcedureInfo | None,
+def component_lines(info: ProcedureInfo | None,
                 ticked: Sequence[int | str] | None) -> list[ComponentLine]:
     papers = list(info.dossier) if info else []
     lines = [ComponentLine(no, c.name, c.copies_label("vi"), c.quantity, c.required)

@@ -11,10 +11,12 @@ from dataclasses import replace
 from sqlalchemy import select
 
 from isobpmn.audit import UnknownCaseCode, VerifyReport, verify
-from isobpmn.store import Agency, Case, Task
+from isobpmn.model.types import Event, EventPosition, Procedure, Step
+from isobpmn.store import Agency, Case, CaseState, Task
 
-from .access import find_user, roles_of
+from .access import find_user, require_member, roles_of
 from .casework import spec_of, steps_of
+from .completion import return_choice
 from .context import ServiceContext
 from .errors import InvalidRequest, UnknownCase, UnknownTask
 from .views import (
@@ -33,12 +35,17 @@ __all__ = ["SCOPES", "case_view", "list_tasks", "task_view", "verify_audit"]
 SCOPES = ("mine", "unclaimed", "all")
 
 
-def case_view(ctx: ServiceContext, code: str) -> CaseView:
-    """Everything about the dossier ``code``: receipt data, clock, steps, timers, history."""
+def case_view(ctx: ServiceContext, code: str, *, actor: str | None = None) -> CaseView:
+    """Everything about the dossier ``code``: receipt data, clock, steps, timers, history.
+
+    With ``actor``, only for a member of the dossier's agency (or an administrator)."""
     with ctx.db.read() as session:
         case = session.scalar(select(Case).where(Case.code == code))
         if case is None:
             raise UnknownCase(f"no dossier with the code {code!r}")
+        if actor is not None:
+            require_member(session, find_user(session, actor),
+                           session.get(Agency, case.agency_id), f"see dossier {case.code}")
         settings = session.scalar(select(Agency.calendar).where(Agency.id == case.agency_id))
         return build_case_view(session, case, ctx.calendars.of(case.agency_id, settings).tz)
 
@@ -68,14 +75,33 @@ def task_view(ctx: ServiceContext, task_id: int) -> TaskView:
         if task is None:
             raise UnknownTask(f"no task with id {task_id}")
         case = session.get(Case, task.case_id)
-        step = steps_of(spec_of(ctx, session, case.procedure_version_id)).get(task.bpmn_id)
+        spec = spec_of(ctx, session, case.procedure_version_id)
+        step = steps_of(spec).get(task.bpmn_id)
         fields = tuple(FieldView(f.name, f.type.value, f.label, f.required,
                                  tuple((c.value, c.label) for c in f.choices))
                        for f in (step.info.fields if step is not None else ()))
         [view] = task_views(session, [task], case.code)
         settings = session.scalar(select(Agency.calendar).where(Agency.id == task.agency_id))
-        view = replace(view, fields=fields, applicant_name=case.applicant_name)
+        version = session.scalar(select(CaseState.version).where(CaseState.case_id == case.id))
+        view = replace(view, fields=fields, applicant_name=case.applicant_name,
+                       actions=step_actions(spec.procedure, step) if step else (),
+                       state_version=version)
     return time_left(ctx.calendars.of(task.agency_id, settings), view, ctx.now())
+
+
+def step_actions(procedure: Procedure, step: Step) -> tuple[str, ...]:
+    """What the diagram lets this step do besides completing (see ``TaskView.actions``)."""
+    actions = []
+    if return_choice(procedure, step, [s.bpmn_id for s in procedure.steps]) is not None:
+        actions.append("return")
+    node = procedure.nodes[step.bpmn_id]
+    for flow_id in node.outgoing:
+        target = procedure.nodes.get(procedure.flows[flow_id].target)
+        if isinstance(target, Event) and target.position is EventPosition.INTERMEDIATE_CATCH \
+                and any(d.kind == "message" for d in target.definitions):
+            actions.append("supplement")
+            break
+    return tuple(actions)
 
 
 def verify_audit(ctx: ServiceContext, case_code: str | None = None) -> VerifyReport:

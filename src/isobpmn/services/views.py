@@ -98,6 +98,11 @@ class TaskView:
     #: The agency's working day (8 h by default), to say ``working_left`` in days.
     working_day: timedelta | None = None
     agency_id: int | None = None
+    #: What the step's diagram allows besides completing: "return" (a choice leads back to
+    #: an earlier step), "supplement" (it issues the written supplement request).
+    actions: tuple[str, ...] = ()
+    #: The dossier's engine state version when the view was made (for ``expected_version``).
+    state_version: int | None = None
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
             if exc.name != f"{__name__}.{name}":
                 raise
             continue
+        if not hasattr(module, "bp"):
+            continue
         app.register_blueprint(module.bp)
         if hasattr(module, "init_app"):
             module.init_app(app)

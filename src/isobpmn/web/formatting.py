@@ -13,7 +13,7 @@ from isobpmn.textfmt import format_date, format_datetime
 
 from .i18n import gettext as _
 
-__all__ = ["LABELS", "init_app", "label", "time_left_words"]
+__all__ = ["LABELS", "init_app", "label", "span_words", "time_left_words"]
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -87,8 +87,18 @@ def time_left_words(left: timedelta | None, day: timedelta | None) -> str:
     return _("đến hạn")
 
 
+def span_words(span: timedelta | None, day: timedelta | None) -> str:
+    """An amount of office time in words (``2 giờ làm việc``); ``""`` for none."""
+    if span is None:
+        return ""
+    if span <= timedelta(0):
+        return _("%(n)s phút làm việc", n=0)
+    return _amount(span, day or timedelta(hours=8))
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = date_filter
     app.jinja_env.filters["datetime"] = datetime_filter
     app.jinja_env.filters["label"] = label
     app.jinja_env.globals["time_left_words"] = time_left_words
+    app.jinja_env.globals["span_words"] = span_words

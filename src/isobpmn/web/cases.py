@@ -1,0 +1,143 @@
+"""Dossiers: the list, the case page (status, clock, pauses, timeline, diagram, forms) and the
+case-level actions of the desk and the leaders: supplement received, refuse, apology, return
+the result, withdraw."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+
+from isobpmn.services import InvalidRequest, ServiceError, UnknownCase
+from isobpmn.textfmt import parse_datetime
+
+from .context import login_required, services
+from .i18n import gettext as _
+
+__all__ = ["bp"]
+
+bp = Blueprint("cases", __name__, url_prefix="/ho-so")
+
+STATUSES = ("open", "paused", "resolved", "returned", "refused", "withdrawn")
+
+
+@bp.get("/")
+@login_required
+def index():
+    status = request.args.get("status") or None
+    if status not in STATUSES:
+        status = None
+    search = request.args.get("q", "").strip()[:100] or None
+    cases = services().list_cases(g.user.username, status=status, search=search)
+    return render_template("cases/index.html", cases=cases, status=status, statuses=STATUSES,
+                           search=search or "")
+
+
+def _case_or_404(code: str):
+    try:
+        return services().case_view(code, actor=g.user.username)
+    except UnknownCase:
+        abort(404)
+
+
+@bp.get("/<code>")
+@login_required
+def show(code: str):
+    view = _case_or_404(code)
+    diagram = services().case_diagram(code, g.user.username)
+    forms = []
+    if "documents.form" in _endpoints():
+        try:
+            forms = services().available_forms(code)
+        except (AttributeError, ServiceError):
+            forms = []
+    steps = services().case_timeline(code, g.user.username)
+    return render_template("cases/show.html", case=view, steps=steps, diagram=diagram,
+                           forms=forms, is_new=request.args.get("moi") == "1",
+                           is_desk=g.user.holds("mot-cua"), is_leader=g.user.holds("lanh-dao"))
+
+
+def _endpoints():
+    from flask import current_app
+
+    return current_app.view_functions
+
+
+@bp.get("/<code>/so-do.bpmn")
+@login_required
+def diagram(code: str):
+    """The BPMN of the version this dossier runs on, for the viewer."""
+    try:
+        found = services().case_diagram(code, g.user.username)
+    except UnknownCase:
+        abort(404)
+    return Response(found.bpmn_xml, mimetype="application/xml")
+
+
+def _case_action(code: str, action, success: str):
+    try:
+        action()
+    except ServiceError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(success, "success")
+    return redirect(url_for("cases.show", code=code))
+
+
+def _moment(name: str, *, required: bool = False):
+    raw = request.form.get(name, "").strip()
+    if not raw:
+        if required:
+            raise InvalidRequest(_("Hãy nhập thời điểm (dd/mm/yyyy hh:mm)."))
+        return None
+    try:
+        return parse_datetime(raw)
+    except ValueError as exc:
+        raise InvalidRequest(str(exc)) from None
+
+
+@bp.post("/<code>/nhan-bo-sung")
+@login_required
+def supplement_received(code: str):
+    return _case_action(code, lambda: services().receive_supplement(
+        code, g.user.username, note=request.form.get("note") or None),
+        _("Đã nhận hồ sơ bổ sung; thời hạn giải quyết tiếp tục."))
+
+
+@bp.post("/<code>/tu-choi")
+@login_required
+def refuse(code: str):
+    def run():
+        services().refuse(code, g.user.username, request.form.get("reason", ""),
+                          contact=request.form.get("contact") or None)
+
+    result = _case_action(code, run, _("Đã từ chối hồ sơ."))
+    return result
+
+
+@bp.post("/<code>/xin-loi")
+@login_required
+def apology(code: str):
+    def run():
+        services().issue_apology(code, g.user.username, new_appointment=_moment("new_appointment",
+                                                                        required=True),
+                                 reason=request.form.get("reason", ""),
+                                 signer=request.form.get("signer", "").strip())
+
+    return _case_action(code, run, _("Đã lập phiếu xin lỗi và hẹn lại ngày trả kết quả."))
+
+
+@bp.post("/<code>/tra-ket-qua")
+@login_required
+def return_result(code: str):
+    def run():
+        services().return_result(code, g.user.username, returned_at=_moment("returned_at"),
+                                 receiver=request.form.get("receiver") or None)
+
+    return _case_action(code, run, _("Đã trả kết quả cho công dân."))
+
+
+@bp.post("/<code>/rut")
+@login_required
+def withdraw(code: str):
+    return _case_action(code, lambda: services().withdraw(code, g.user.username,
+                                                          request.form.get("reason", "")),
+                        _("Đã ghi nhận rút hồ sơ."))
