@@ -1,0 +1,75 @@
+"""Vietnamese first, English available: every text of the pages has an English entry, and
+every page renders in both languages."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from fixtures_services import AGENCY, HO_KINH_DOANH, ready
+
+WEB = Path(__file__).resolve().parents[1] / "src" / "isobpmn" / "web"
+#: ``_("…")`` or ``_('…')`` in templates and views (also ``_(title)`` of LABELS, via the
+#: formatting module's table).
+CALL = re.compile(r"""_\(\s*(["'])((?:(?!\1).)+)\1""")
+
+
+def _python_texts(path: Path) -> set[str]:
+    """First arguments of ``_()`` calls that are string literals (concatenations included)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                and node.func.id == "_" and node.args \
+                and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+            found.add(node.args[0].value)
+    return found
+
+
+def texts() -> set[str]:
+    found = set()
+    for path in WEB.rglob("*.html"):
+        for match in CALL.finditer(path.read_text(encoding="utf-8")):
+            found.add(match.group(2))
+    for path in WEB.rglob("*.py"):
+        found |= _python_texts(path)
+    from isobpmn.web.formatting import LABELS
+    from isobpmn.web.errors import TITLES
+    from isobpmn.web.inbox import SCOPES
+
+    return found | set(LABELS.values()) | set(TITLES.values()) | set(SCOPES.values())
+
+
+def test_every_text_has_an_english_entry():
+    from isobpmn.web.i18n import catalog
+
+    english = catalog("en")
+    missing = sorted(t for t in texts() if t not in english)
+    assert not missing, "no English for:\n" + "\n".join(missing)
+
+
+def test_english_placeholders_match():
+    from isobpmn.web.i18n import catalog
+
+    placeholder = re.compile(r"%\((\w+)\)s")
+    for vi, en in catalog("en").items():
+        assert sorted(placeholder.findall(vi)) == sorted(placeholder.findall(en)), vi
+
+
+@pytest.mark.parametrize("lang,word", [("vi", "Công việc"), ("en", "Tasks")])
+def test_pages_render_in_both_languages(client, auth, web_services, lang, word):
+    code = web_services.receive_dossier(HO_KINH_DOANH, AGENCY, "Nguyễn Văn An",
+                                        actor="motcua").case_code
+    task = ready(web_services, code, "Task_TiepNhan")
+    client.get(f"/ngon-ngu/{lang}")
+    auth.login("admin")
+    pages = ["/cong-viec/", "/cong-viec/?scope=all", f"/cong-viec/{task.id}", "/ho-so/",
+             f"/ho-so/{code}", "/tiep-nhan/", f"/tiep-nhan/{AGENCY}/{HO_KINH_DOANH}",
+             "/tai-khoan", "/tra-cuu", "/quan-tri/"]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        page = response.get_data(as_text=True)
+        assert f'<html lang="{lang}">' in page and word in page, url
