@@ -107,3 +107,13 @@ def test_filters(client, auth, web_services):
     assert "Không có việc nào" in page
     page = client.get(f"/cong-viec/?scope=all&procedure={HO_KINH_DOANH}").get_data(as_text=True)
     assert HO_KINH_DOANH in page
+
+
+def test_fee_pause_from_the_case_page(client, auth, web_services):
+    code = receive(web_services)
+    auth.login("motcua")
+    client.post(f"/ho-so/{code}/cho-nop-phi", data={"note": "Lệ phí 100.000 đồng"})
+    page = client.get(f"/ho-so/{code}").get_data(as_text=True)
+    assert "Đã nộp phí, lệ phí" in page
+    client.post(f"/ho-so/{code}/da-nop-phi", data={"receipt_no": "BL-1"})
+    assert web_services.case_view(code).status == "open"

@@ -67,8 +67,11 @@ def check_open(case: Case, *, allow_paused: bool = False) -> None:
     if case.status == CaseStatus.OPEN or (allow_paused and case.status == CaseStatus.PAUSED):
         return
     if case.status == CaseStatus.PAUSED:
-        raise CaseNotOpen(f"dossier {case.code} is paused, waiting for a supplement from the "
-                          "applicant; receive the supplement first")
+        fee = any(p.reason == PauseReason.FEE and p.ended_at is None for p in case.pauses)
+        waiting, then = (("a payment (fee, charge or tax)", "record the payment") if fee else
+                         ("a supplement", "receive the supplement"))
+        raise CaseNotOpen(f"dossier {case.code} is paused, waiting for {waiting} from the "
+                          f"applicant; {then} first")
     raise CaseNotOpen(f"dossier {case.code} is {case.status}; it can no longer change")
 
 

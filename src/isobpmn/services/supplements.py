@@ -25,7 +25,7 @@ from datetime import datetime
 from typing import Any
 
 from isobpmn.audit import append_event, case_chain
-from isobpmn.store import Agency, CaseStatus, Task
+from isobpmn.store import Agency, CaseStatus, PauseReason, Task
 
 from .access import find_user, require_member
 from .casework import CaseWork, find_case, transaction
@@ -109,7 +109,7 @@ def receive_supplement(ctx: ServiceContext, case_code: str, actor: str, *,
             raise CaseNotOpen(f"dossier {case.code} is {case.status}, not waiting for a "
                               "supplement")
         pause = open_pause_of(session, case)
-        if pause is None:
+        if pause is None or pause.reason != PauseReason.SUPPLEMENT:
             raise InvalidRequest(f"no supplement was requested for dossier {case.code}")
         work = CaseWork.load(ctx, session, case)
         moment = work.calendar.localize(received_at) if received_at is not None else now

@@ -50,7 +50,9 @@ def show(code: str):
         except (AttributeError, ServiceError):
             forms = []
     steps = services().case_timeline(code, g.user.username)
+    waiting = next((p.reason for p in view.pauses if p.ended_at is None), None)
     return render_template("cases/show.html", case=view, steps=steps, diagram=diagram,
+                           waiting=waiting,
                            forms=forms, is_new=request.args.get("moi") == "1",
                            is_desk=g.user.holds("mot-cua"), is_leader=g.user.holds("lanh-dao"))
 
@@ -100,6 +102,24 @@ def supplement_received(code: str):
     return _case_action(code, lambda: services().receive_supplement(
         code, g.user.username, note=request.form.get("note") or None),
         _("Đã nhận hồ sơ bổ sung; thời hạn giải quyết tiếp tục."))
+
+
+@bp.post("/<code>/cho-nop-phi")
+@login_required
+def await_payment(code: str):
+    return _case_action(code, lambda: services().await_payment(
+        code, g.user.username, note=request.form.get("note", ""),
+        amount=request.form.get("amount") or None),
+        _("Hồ sơ tạm dừng chờ công dân nộp phí, lệ phí."))
+
+
+@bp.post("/<code>/da-nop-phi")
+@login_required
+def record_payment(code: str):
+    return _case_action(code, lambda: services().record_payment(
+        code, g.user.username, paid_at=_moment("paid_at"),
+        receipt_no=request.form.get("receipt_no") or None),
+        _("Đã ghi nhận nộp phí; thời hạn giải quyết tiếp tục."))
 
 
 @bp.post("/<code>/tu-choi")
