@@ -10,9 +10,13 @@ __all__ = ["EventKind"]
 class EventKind(StrEnum):
     # directory and procedures ("system" and "procedure:<id>" chains)
     AGENCY_CREATED = "agency_created"
+    AGENCY_UPDATED = "agency_updated"
     UNIT_CREATED = "unit_created"
     USER_CREATED = "user_created"
+    USER_DEACTIVATED = "user_deactivated"
+    USER_ACTIVATED = "user_activated"
     MEMBERSHIP_ADDED = "membership_added"
+    MEMBERSHIP_REMOVED = "membership_removed"
     PASSWORD_SET = "password_set"
     TOKEN_ISSUED = "token_issued"
     TOKEN_REVOKED = "token_revoked"
@@ -26,6 +30,8 @@ class EventKind(StrEnum):
     TASK_RETURNED = "task_returned"
     SUPPLEMENT_REQUESTED = "supplement_requested"
     SUPPLEMENT_RECEIVED = "supplement_received"
+    PAYMENT_AWAITED = "payment_awaited"
+    PAYMENT_RECEIVED = "payment_received"
     APOLOGY_ISSUED = "apology_issued"
     TIMER_FIRED = "timer_fired"
     SLA_CHANGED = "sla_changed"
@@ -33,3 +39,4 @@ class EventKind(StrEnum):
     CASE_REFUSED = "case_refused"
     CASE_WITHDRAWN = "case_withdrawn"
     RESULT_RETURNED = "result_returned"
+    DOSSIER_RATED = "dossier_rated"
