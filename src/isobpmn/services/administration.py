@@ -25,7 +25,7 @@ from isobpmn.store import Agency, Membership, Unit, User
 from .access import find_agency
 from .casework import transaction
 from .context import ServiceContext
-from .directory import _actor, _event
+from .directory import directory_actor, directory_event
 from .errors import InvalidRequest, UnknownUser
 from .kinds import EventKind
 from .views import local
@@ -222,7 +222,7 @@ def update_agency(ctx: ServiceContext, code: str, *, name: str, address: str | N
     calendar = _checked_calendar(calendar, code)
     now = ctx.now()
     with transaction(ctx) as session:
-        user = _actor(session, actor)
+        user = directory_actor(session, actor)
         agency = find_agency(session, code)
         wanted = {"name": name, "address": address, "calendar": calendar,
                   "public_names": bool(public_names)}
@@ -232,7 +232,7 @@ def update_agency(ctx: ServiceContext, code: str, *, name: str, address: str | N
             return ()
         for key, value in changes.items():
             setattr(agency, key, value)
-        _event(session, EventKind.AGENCY_UPDATED, user, now,
+        directory_event(session, EventKind.AGENCY_UPDATED, user, now,
                {"agency": agency.id, "code": code, "changes": changes})
         return tuple(changes)
 
@@ -243,13 +243,13 @@ def remove_membership(ctx: ServiceContext, membership_id: int, *,
     them; from now on the user cannot claim or complete steps of that role."""
     now = ctx.now()
     with transaction(ctx) as session:
-        user = _actor(session, actor)
+        user = directory_actor(session, actor)
         membership = session.get(Membership, membership_id)
         if membership is None:
             raise InvalidRequest(f"no membership with id {membership_id} (removed already?)")
         [row] = _memberships(session, Membership.id == membership_id)
         session.delete(membership)
-        _event(session, EventKind.MEMBERSHIP_REMOVED, user, now,
+        directory_event(session, EventKind.MEMBERSHIP_REMOVED, user, now,
                {"membership": membership_id, "user": row.username, "agency": row.agency_code,
                 "unit": row.unit_code, "role": row.role_code})
 
@@ -260,7 +260,7 @@ def set_user_active(ctx: ServiceContext, username: str, active: bool, *,
     history stays) or activate them again. Returns whether anything changed."""
     now = ctx.now()
     with transaction(ctx) as session:
-        user = _actor(session, actor)
+        user = directory_actor(session, actor)
         target = _any_user(session, username)
         if not active and user is not None and user.id == target.id:
             raise InvalidRequest("you cannot deactivate your own account; ask another "
@@ -268,6 +268,6 @@ def set_user_active(ctx: ServiceContext, username: str, active: bool, *,
         if bool(target.is_active) == bool(active):
             return False
         target.is_active = bool(active)
-        _event(session, EventKind.USER_ACTIVATED if active else EventKind.USER_DEACTIVATED,
+        directory_event(session, EventKind.USER_ACTIVATED if active else EventKind.USER_DEACTIVATED,
                user, now, {"user": target.id, "username": username})
         return True

@@ -23,7 +23,8 @@ from .context import ServiceContext
 from .errors import InvalidRequest, NotAllowed, UnknownAgency
 from .kinds import EventKind
 
-__all__ = ["Created", "add_membership", "create_agency", "create_unit", "create_user"]
+__all__ = ["Created", "add_membership", "create_agency", "create_unit", "create_user",
+           "directory_actor", "directory_event"]
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class Created:
     code: str
 
 
-def _actor(session: Session, actor: str | None) -> User | None:
+def directory_actor(session: Session, actor: str | None) -> User | None:
     if actor is None:
         return None
     user = find_user(session, actor)
@@ -43,7 +44,7 @@ def _actor(session: Session, actor: str | None) -> User | None:
     return user
 
 
-def _event(session: Session, kind: EventKind, user: User | None, now,
+def directory_event(session: Session, kind: EventKind, user: User | None, now,
            payload: dict[str, Any]) -> None:
     append_event(session, chain_key=SYSTEM_CHAIN, kind=kind, at=now, actor=user,
                  actor_name=None if user else "operator", payload=payload)
@@ -67,14 +68,14 @@ def create_agency(ctx: ServiceContext, code: str, name: str, *, level: str = Age
             raise InvalidRequest(str(exc)) from None
     now = ctx.now()
     with transaction(ctx) as session:
-        user = _actor(session, actor)
+        user = directory_actor(session, actor)
         _exists(session, select(Agency.id).where(Agency.code == code), f"agency {code}")
         parent_id = find_agency(session, parent).id if parent else None
         agency = Agency(code=code, name=name, level=level, parent_id=parent_id, address=address,
                         calendar=calendar or None, created_at=now)
         session.add(agency)
         session.flush()
-        _event(session, EventKind.AGENCY_CREATED, user, now,
+        directory_event(session, EventKind.AGENCY_CREATED, user, now,
                {"agency": agency.id, "code": code, "name": name, "level": level,
                 "parent": parent, "calendar": calendar or None})
         return Created(agency.id, code)
@@ -84,14 +85,14 @@ def create_unit(ctx: ServiceContext, agency: str, code: str, name: str, *,
                 actor: str | None = None) -> Created:
     now = ctx.now()
     with transaction(ctx) as session:
-        user = _actor(session, actor)
+        user = directory_actor(session, actor)
         office = find_agency(session, agency)
         _exists(session, select(Unit.id).where(Unit.agency_id == office.id, Unit.code == code),
                 f"unit {code} of {agency}")
         unit = Unit(agency_id=office.id, code=code, name=name)
         session.add(unit)
         session.flush()
-        _event(session, EventKind.UNIT_CREATED, user, now,
+        directory_event(session, EventKind.UNIT_CREATED, user, now,
                {"unit": unit.id, "agency": agency, "code": code, "name": name})
         return Created(unit.id, code)
 
@@ -100,13 +101,13 @@ def create_user(ctx: ServiceContext, username: str, full_name: str, *, email: st
                 is_admin: bool = False, actor: str | None = None) -> Created:
     now = ctx.now()
     with transaction(ctx) as session:
-        user = _actor(session, actor)
+        user = directory_actor(session, actor)
         _exists(session, select(User.id).where(User.username == username), f"user {username}")
         created = User(username=username, full_name=full_name, email=email, is_admin=is_admin,
                        is_active=True, created_at=now)
         session.add(created)
         session.flush()
-        _event(session, EventKind.USER_CREATED, user, now,
+        directory_event(session, EventKind.USER_CREATED, user, now,
                {"user": created.id, "username": username, "full_name": full_name,
                 "is_admin": is_admin})
         return Created(created.id, username)
@@ -118,7 +119,7 @@ def add_membership(ctx: ServiceContext, username: str, agency: str, role: str, *
     agency-wide)."""
     now = ctx.now()
     with transaction(ctx) as session:
-        user = _actor(session, actor)
+        user = directory_actor(session, actor)
         member = find_user(session, username)
         office = find_agency(session, agency)
         unit_id = None
@@ -136,7 +137,7 @@ def add_membership(ctx: ServiceContext, username: str, agency: str, role: str, *
                                 role_code=role)
         session.add(membership)
         session.flush()
-        _event(session, EventKind.MEMBERSHIP_ADDED, user, now,
+        directory_event(session, EventKind.MEMBERSHIP_ADDED, user, now,
                {"membership": membership.id, "user": username, "agency": agency, "unit": unit,
                 "role": role})
         return Created(membership.id, role)
