@@ -18,11 +18,16 @@ from isobpmn.store import Database
 
 from . import (
     accounts,
+    administration,
+    catalogue,
     claims,
     completion,
     directory,
+    documents,
     endings,
+    fees,
     intake,
+    public,
     publish,
     queries,
     sla,
@@ -75,6 +80,18 @@ class Services:
     create_user = _bound(directory.create_user)
     add_membership = _bound(directory.add_membership)
     publish_procedure = _bound(publish.publish_procedure)
+    # administration
+    list_agencies = _bound(administration.list_agencies)
+    agency_detail = _bound(administration.agency_detail)
+    update_agency = _bound(administration.update_agency)
+    list_users = _bound(administration.list_users)
+    user_detail = _bound(administration.user_detail)
+    set_user_active = _bound(administration.set_user_active)
+    remove_membership = _bound(administration.remove_membership)
+    role_codes = _bound(administration.role_codes)
+    # public
+    lookup_dossier = _bound(public.lookup_dossier)
+    rate_dossier = _bound(public.rate_dossier)
     # a dossier's life
     receive_dossier = _bound(intake.receive_dossier)
     claim = _bound(claims.claim)
@@ -84,6 +101,8 @@ class Services:
     return_to_previous = _bound(completion.return_to_previous)
     request_supplement = _bound(supplements.request_supplement)
     receive_supplement = _bound(supplements.receive_supplement)
+    await_payment = _bound(fees.await_payment)
+    record_payment = _bound(fees.record_payment)
     issue_apology = _bound(endings.issue_apology)
     refuse = _bound(endings.refuse)
     withdraw = _bound(endings.withdraw)
@@ -92,7 +111,18 @@ class Services:
     sweep_sla = _bound(sla.sweep_sla)
     run_worker_once = _bound(worker.run_worker_once)
     run_worker = _bound(worker.run_worker)
+    # forms
+    form_document = _bound(documents.form_document)
+    form_pdf = _bound(documents.form_pdf)
+    log_book = _bound(documents.log_book)
+    log_book_pdf = _bound(documents.log_book_pdf)
+    available_forms = _bound(documents.available_forms)
     # reading
+    receivable_procedures = _bound(catalogue.receivable_procedures)
+    intake_form = _bound(catalogue.intake_form)
+    list_cases = _bound(catalogue.list_cases)
+    case_diagram = _bound(catalogue.case_diagram)
+    case_timeline = _bound(catalogue.case_timeline)
     case_view = _bound(queries.case_view)
     list_tasks = _bound(queries.list_tasks)
     task_view = _bound(queries.task_view)
