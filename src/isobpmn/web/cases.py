@@ -4,7 +4,18 @@ the result, withdraw."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from isobpmn.services import InvalidRequest, ServiceError, UnknownCase
 from isobpmn.textfmt import parse_datetime
@@ -43,24 +54,13 @@ def _case_or_404(code: str):
 def show(code: str):
     view = _case_or_404(code)
     diagram = services().case_diagram(code, g.user.username)
-    forms = []
-    if "documents.form" in _endpoints():
-        try:
-            forms = services().available_forms(code)
-        except (AttributeError, ServiceError):
-            forms = []
+    forms = services().available_forms(code, form_set=current_app.config["FORM_SET"])
     steps = services().case_timeline(code, g.user.username)
     waiting = next((p.reason for p in view.pauses if p.ended_at is None), None)
     return render_template("cases/show.html", case=view, steps=steps, diagram=diagram,
                            waiting=waiting,
                            forms=forms, is_new=request.args.get("moi") == "1",
                            is_desk=g.user.holds("mot-cua"), is_leader=g.user.holds("lanh-dao"))
-
-
-def _endpoints():
-    from flask import current_app
-
-    return current_app.view_functions
 
 
 @bp.get("/<code>/so-do.bpmn")

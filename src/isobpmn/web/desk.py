@@ -59,7 +59,7 @@ def _follow_up(outcome: str, receipt) -> str:
     code = receipt.case_code
     if outcome == "refuse":
         services().refuse(code, g.user.username, reason)
-        return f"/ho-so/{code}/bieu-mau/refusal"
+        return url_for("documents.form", code=code, kind="refusal")
     [check] = receipt.first_tasks[:1] or [None]
     if check is None:
         raise InvalidRequest(_("Quy trình không có bước tiếp nhận để yêu cầu bổ sung."))
@@ -67,7 +67,7 @@ def _follow_up(outcome: str, receipt) -> str:
     if "supplement" in view.actions:
         services().request_supplement(check.id, g.user.username, reason=reason,
                                       items=parse_items(request.form.get("items", "")))
-        return f"/ho-so/{code}/bieu-mau/supplement"
+        return url_for("documents.form", code=code, kind="supplement")
     # the diagram asks for the supplement in a step after the check: the desk completes
     # the check as incomplete on the task page, with the request there
     return url_for("inbox.task", task_id=check.id)

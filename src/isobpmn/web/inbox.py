@@ -197,6 +197,6 @@ def supplement(task_id: int):
             contact=request.form.get("contact") or None, data=_step_data(task_id) or None,
             expected_version=_version())
         view = services().task_view(task_id)
-        return redirect(f"/ho-so/{view.case_code}/bieu-mau/supplement")
+        return redirect(url_for("documents.form", code=view.case_code, kind="supplement"))
 
     return _act(task_id, run, _("Đã lập phiếu yêu cầu bổ sung; hồ sơ tạm dừng."))
