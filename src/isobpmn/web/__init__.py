@@ -41,16 +41,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     formatting.init_app(app)
     errors.init_app(app)
     for name in BLUEPRINTS:
-        try:
-            module = importlib.import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__name__}.{name}":
-                raise
-            continue
-        if not hasattr(module, "bp"):
-            continue
+        module = importlib.import_module(f"{__name__}.{name}")
         app.register_blueprint(module.bp)
         if hasattr(module, "init_app"):
             module.init_app(app)
-    app.context_processor(lambda: {"url_rules": app.view_functions})
     return app
