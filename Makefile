@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test install editor-deps docs bench clean
+.PHONY: demo test install editor docs bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,22 +15,33 @@ $(STAMP): $(BIN)/python pyproject.toml
 	touch $(STAMP)
 
 NODE_STAMP := editor/node_modules/.package-lock.json
+EDITOR_BUNDLE := src/isobpmn/web/static/editor/viewer.js
+DEMO_DATABASE := sqlite:///instance/isobpmn.sqlite3
 
 $(NODE_STAMP): editor/package.json editor/package-lock.json
-	@if command -v npm >/dev/null 2>&1; then cd editor && npm ci --no-audit --no-fund --loglevel=error; \
-	else echo "npm not found: editor tests will be skipped"; fi
+	cd editor && npm ci --no-audit --no-fund --loglevel=error
+
+$(EDITOR_BUNDLE): $(NODE_STAMP) $(wildcard editor/src/*) editor/scripts/build.mjs
+	cd editor && npm run --silent build
 
 install: $(STAMP)
 
-editor-deps: $(NODE_STAMP)
+## editor: npm ci and npm run build in editor/: the bpmn-js diagram viewer into
+## src/isobpmn/web/static/editor/ (skipped with a message when npm is missing)
+editor:
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory $(EDITOR_BUNDLE); \
+	else echo "npm not found: the editor bundle is not built (dossier pages show no diagram; its tests skip)"; fi
 
-## demo: install, then list the procedure library and show each procedure's step table
-demo: install
-	$(BIN)/isobpmn procedures list bpmn
-	@for f in bpmn/*.bpmn; do echo; echo "== $$f"; $(BIN)/isobpmn procedures show "$$f" || exit 1; done
+## demo: install, build the viewer, migrate and seed instance/isobpmn.sqlite3 (once), then
+## serve the app on http://127.0.0.1:5000 (the logins are printed before it starts)
+demo: install editor
+	@mkdir -p instance
+	$(BIN)/isobpmn db upgrade --url $(DEMO_DATABASE)
+	$(BIN)/isobpmn demo seed --database $(DEMO_DATABASE)
+	$(BIN)/isobpmn serve --database $(DEMO_DATABASE)
 
 ## test: install with dev extras and run the whole suite (import contracts included)
-test: install editor-deps
+test: install editor
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$status
@@ -49,4 +60,5 @@ bench: install
 	$(BIN)/python bench/services.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis build dist src/*.egg-info editor/node_modules
+	rm -rf $(VENV) .pytest_cache .hypothesis build dist src/*.egg-info editor/node_modules \
+	       src/isobpmn/web/static/editor

@@ -26,6 +26,9 @@ SUMMARIES = {
     "tasks": "Tasks (steps waiting for an official): list an inbox, claim one, complete one.",
     "worker": "Fire due timers, each exactly once, and record SLA changes.",
     "audit": "The audit log: check that no event was edited, removed or inserted.",
+    "serve": "Run the web app on a development server (production: gunicorn "
+             "isobpmn.web.wsgi:app).",
+    "demo": "The demo: a province with officials and dossiers at every stage.",
 }
 
 #: command name -> "module:attribute" of a click command, loaded lazily.
@@ -38,6 +41,8 @@ COMMANDS = {
     "tasks": "isobpmn.cli.tasks:tasks",
     "worker": "isobpmn.cli.worker:worker",
     "audit": "isobpmn.cli.audit:audit",
+    "serve": "isobpmn.cli.serve:serve",
+    "demo": "isobpmn.cli.demo:demo",
 }
 
 
