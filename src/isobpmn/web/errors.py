@@ -39,7 +39,9 @@ def status_of(error: s.ServiceError) -> int:
 
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api/")
+    """The API, and the pages' own JSON calls (the modeler's save and validation)."""
+    return request.path.startswith("/api/") or request.is_json \
+        or request.accept_mimetypes.best == "application/json"
 
 
 def _render(status: int, message: str, code: str):
