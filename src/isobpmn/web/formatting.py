@@ -27,6 +27,25 @@ LABELS = {
     "early": "Trước hạn", "on_time": "Đúng hạn", "late": "Quá hạn",
     "in_person": "Trực tiếp", "online": "Trực tuyến", "post": "Bưu chính",
     "supplement": "Chờ bổ sung hồ sơ", "fee": "Chờ nộp phí, lệ phí", "other": "Lý do khác",
+    # audit events of a dossier
+    "case_received": "Tiếp nhận hồ sơ",
+    "task_claimed": "Nhận xử lý",
+    "task_unclaimed": "Trả lại việc",
+    "task_reassigned": "Giao lại việc",
+    "task_completed": "Hoàn thành bước",
+    "task_returned": "Trả về bước trước",
+    "supplement_requested": "Yêu cầu bổ sung",
+    "supplement_received": "Nhận hồ sơ bổ sung",
+    "payment_awaited": "Chờ nộp phí",
+    "payment_received": "Đã nộp phí",
+    "apology_issued": "Phiếu xin lỗi, hẹn lại",
+    "timer_fired": "Hết thời hạn chờ",
+    "sla_changed": "Đổi tình trạng hạn",
+    "case_resolved": "Có kết quả giải quyết",
+    "case_refused": "Từ chối hồ sơ",
+    "case_withdrawn": "Rút hồ sơ",
+    "result_returned": "Trả kết quả",
+    "dossier_rated": "Đánh giá hài lòng",
 }
 
 
