@@ -21,7 +21,7 @@ DEMO_DATABASE := sqlite:///instance/isobpmn.sqlite3
 $(NODE_STAMP): editor/package.json editor/package-lock.json
 	cd editor && npm ci --no-audit --no-fund --loglevel=error
 
-$(EDITOR_BUNDLE): $(NODE_STAMP) $(wildcard editor/src/*) editor/scripts/build.mjs
+$(EDITOR_BUNDLE): $(NODE_STAMP) $(shell find editor/src -type f) editor/scripts/build.mjs
 	cd editor && npm run --silent build
 
 install: $(STAMP)
@@ -52,11 +52,13 @@ docs: install
 	$(BIN)/python -c 'from pathlib import Path; from isobpmn.lint import all_rules; from isobpmn.lint.docs import rule_page; d = Path("docs/rules"); d.mkdir(exist_ok=True); [(d / f"{r.id}.md").write_text(rule_page(r), encoding="utf-8") for r in all_rules().values()]'
 	$(BIN)/python -c 'from pathlib import Path; from isobpmn.cli.reference import with_presets_table as table; p = Path("docs/validate.md"); p.write_text(table(p.read_text(encoding="utf-8")), encoding="utf-8")'
 
-## bench: start-up time, `isobpmn validate` against bpmnlint on 200 diagrams (needs npm), and
-## persisted task completions (PostgreSQL too when ISOBPMN_BENCH_DATABASE_URL is set)
+## bench: start-up time, `isobpmn validate` against bpmnlint on 200 diagrams (needs npm), the
+## modeler's live validation (validate_bpmn), and persisted task completions (PostgreSQL too
+## when ISOBPMN_BENCH_DATABASE_URL is set)
 bench: install
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/validate_vs_bpmnlint.py
+	$(BIN)/python bench/validate_endpoint.py
 	$(BIN)/python bench/services.py
 
 clean:

@@ -60,7 +60,8 @@ def test_english_placeholders_match():
 
 #: GET endpoints that are not HTML pages.
 NOT_PAGES = {"static", "i18n.switch", "home.index", "home.health", "cases.diagram",
-             "documents.form_pdf", "documents.log_book_pdf"}
+             "documents.form_pdf", "documents.log_book_pdf", "procedures.download",
+             "procedures.roles", "procedures.document"}
 
 
 @pytest.mark.parametrize("lang,word", [("vi", "Công việc"), ("en", "Tasks")])
@@ -68,8 +69,12 @@ def test_every_page_renders_in_both_languages(app, client, auth, web_services, l
     code = web_services.receive_dossier(HO_KINH_DOANH, AGENCY, "Nguyễn Văn An",
                                         actor="motcua").case_code
     task = ready(web_services, code, "Task_TiepNhan")
+    version = web_services.procedure_detail(HO_KINH_DOANH, "admin", agency=AGENCY).versions[0]
     values = {"code": code, "task_id": task.id, "agency": AGENCY, "procedure": HO_KINH_DOANH,
-              "kind": "receipt", "username": "motcua"}
+              "kind": "receipt", "username": "motcua", "version_id": version.id, "fmt": "html"}
+    overrides = {"admin.agency": {"code": AGENCY}, "procedures.show": {"code": HO_KINH_DOANH}}
+    queries = {"documents.log_book": {"agency": AGENCY}, "procedures.show": {"agency": AGENCY},
+               "procedures.diff": {"tu": version.id, "den": version.id}}
     client.get(f"/ngon-ngu/{lang}")
     auth.login("admin")
     checked = 0
@@ -77,11 +82,10 @@ def test_every_page_renders_in_both_languages(app, client, auth, web_services, l
         if "GET" not in rule.methods or rule.endpoint in NOT_PAGES \
                 or rule.endpoint.startswith("api."):
             continue
-        given = {**values, "code": AGENCY} if rule.endpoint == "admin.agency" else values
+        given = {**values, **overrides.get(rule.endpoint, {})}
         url = rule.build({name: given[name] for name in rule.arguments},
                          append_unknown=False)[1]
-        response = client.get(url, query_string={"agency": AGENCY}
-                              if rule.endpoint == "documents.log_book" else None)
+        response = client.get(url, query_string=queries.get(rule.endpoint))
         assert response.status_code == 200, (url, response.status_code)
         page = response.get_data(as_text=True)
         assert f'<html lang="{lang}">' in page and word in page, url

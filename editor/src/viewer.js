@@ -5,11 +5,17 @@
 //   <div class="diagram" data-bpmn-url="/ho-so/CODE/so-do.bpmn"
 //        data-done="Task_TiepNhan Task_ThamDinh" data-current="Task_XemXet"></div>
 //
+// The comparison of two procedure versions marks elements the same way with `data-added`,
+// `data-removed` and `data-changed`.
+//
 // The XML is fetched from the same origin (with the session cookie). When it cannot be
 // loaded or read, the element says so in words instead of staying blank. Each element gets
 // `data-state="loading"`, then `"ready"` or `"error"`, and the events `diagram:ready` /
 // `diagram:error` (detail: the viewer, or the error), for the page and for tests.
 import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer';
+
+/** Marker names, each read from the element's `data-<name>` list of ids. */
+const MARKERS = ['done', 'current', 'added', 'removed', 'changed'];
 
 import iso from '../resources/iso.json';
 
@@ -85,7 +91,8 @@ export async function render(element) {
     const canvas = viewer.get('canvas');
     const registry = viewer.get('elementRegistry');
     canvas.zoom('fit-viewport');
-    for (const [marker, list] of [['done', element.dataset.done], ['current', element.dataset.current]]) {
+    for (const marker of MARKERS) {
+      const list = element.dataset[marker];
       for (const id of ids(list)) {
         if (registry.get(id)) {
           canvas.addMarker(id, marker);

@@ -19,8 +19,8 @@ from isobpmn import __version__
 SUMMARIES = {
     "calendar": "Vietnamese working time: deadlines, working days, holidays.",
     "db": "The database: create or migrate its schema, show its revision.",
-    "procedures": "Read the procedure library: list procedures, show one as its step table, "
-                  "publish one.",
+    "procedures": "Read the procedure library: list, show as a step table, publish, import, "
+                  "export.",
     "validate": "Check BPMN procedure diagrams: BPMN correctness, executability, ISO documentation.",
     "cases": "Dossiers (hồ sơ): receive one at the desk, show one.",
     "tasks": "Tasks (steps waiting for an official): list an inbox, claim one, complete one.",
@@ -29,6 +29,8 @@ SUMMARIES = {
     "serve": "Run the web app on a development server (production: gunicorn "
              "isobpmn.web.wsgi:app).",
     "demo": "The demo: a province with officials and dossiers at every stage.",
+    "export": "Export dossiers for process mining: an XES event log or a CSV table.",
+    "document": "Generate the ISO procedure document of FILE (HTML, PDF or DOCX).",
 }
 
 #: command name -> "module:attribute" of a click command, loaded lazily.
@@ -43,6 +45,8 @@ COMMANDS = {
     "audit": "isobpmn.cli.audit:audit",
     "serve": "isobpmn.cli.serve:serve",
     "demo": "isobpmn.cli.demo:demo",
+    "export": "isobpmn.cli.export:export",
+    "document": "isobpmn.cli.document:document",
 }
 
 

@@ -1,5 +1,6 @@
-"""``isobpmn procedures list|show|publish``: the procedure library as a consultant reads it,
-and publishing a diagram so that dossiers can be received on it."""
+"""``isobpmn procedures list|show|publish|import|export``: the procedure library as a
+consultant reads it, publishing a diagram so that dossiers can be received on it, and moving
+diagrams between files and the database (import and export live in :mod:`.procedures_io`)."""
 
 from __future__ import annotations
 
@@ -56,7 +57,7 @@ LABELS = {
 
 @click.group()
 def procedures() -> None:
-    """Read the procedure library: list procedures, show one as its step table, publish one."""
+    """Read the procedure library: list, show as a step table, publish, import, export."""
 
 
 @procedures.command("list")
@@ -242,11 +243,13 @@ def step_table(p: Procedure, lang: str = "vi") -> str:
 @FORMAT_OPTION
 def publish_command(file: Path, agency: str | None, user: str | None, database: str | None,
                     output_format: str) -> None:
-    """Publish FILE as the procedure's newest revision (until the approval workflow exists).
+    """Publish FILE as it is, as the procedure's newest revision (seeds, bootstrapping).
 
     The diagram must read without any problem and run on the engine. Its document code and
     revision (iso:document) name the version; the same file again changes nothing, earlier
-    revisions stop taking new dossiers while running ones finish on theirs.
+    revisions stop taking new dossiers while running ones finish on theirs. Changes in
+    operation go through draft, review and approval instead (docs/lifecycle.md); a procedure
+    with a version on that way cannot be published directly.
     """
     from isobpmn.cli.servicing import open_services, plain
 
@@ -263,3 +266,13 @@ def publish_command(file: Path, agency: str | None, user: str | None, database: 
     click.echo(f"published {result.code} revision {result.revision:02d} {where}: {result.title}"
                + (f" (retired version(s) {', '.join(map(str, result.retired))})"
                   if result.retired else ""))
+
+
+def _register() -> None:
+    from isobpmn.cli.procedures_io import export_command, import_command
+
+    procedures.add_command(import_command)
+    procedures.add_command(export_command)
+
+
+_register()

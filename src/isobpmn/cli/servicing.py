@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import click
@@ -69,6 +69,25 @@ def parse_moment(text: str | None, option: str) -> datetime | None:
         return parse_datetime(text)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint=option) from None
+
+
+class DayType(click.ParamType):
+    """A day written ``dd/mm/yyyy`` (``02/03/2026``), as a :class:`date`."""
+
+    name = "dd/mm/yyyy"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return datetime.strptime(str(value).strip(), "%d/%m/%Y").date()
+        except ValueError:
+            self.fail(f"{value!r} is not a day: write dd/mm/yyyy, e.g. 02/03/2026", param, ctx)
+
+
+#: A ``--since`` / ``--until`` day.
+DAY = DayType()
 
 
 def when(moment: datetime | None) -> str:

@@ -4,9 +4,10 @@ The only package that imports SpiffWorkflow. It parses each procedure version on
 (:func:`load_spec`, cached by the hash of its XML), starts and restores cases
 (:func:`start`, :func:`restore`), stores their state without the spec
 (:meth:`EngineRun.serialize`), evaluates diagram expressions with the safe evaluator
-(:class:`Evaluator`, never ``eval``/``exec``) and takes time from an injectable
-:class:`Clock`. Callers see :class:`ReadyTask`, :class:`WaitingTimer`,
-:class:`WaitingMessage` and :class:`EngineError` subclasses, never SpiffWorkflow objects.
+(:class:`Evaluator`, never ``eval``/``exec``), takes time from an injectable
+:class:`Clock` and re-runs a case from scratch by diagram ids (:class:`Replay`). Callers
+see :class:`ReadyTask`, :class:`WaitingTimer`, :class:`WaitingMessage` and
+:class:`EngineError` subclasses, never SpiffWorkflow objects.
 See docs/engine.md.
 """
 
@@ -26,6 +27,7 @@ from isobpmn.engine.errors import (
     UnknownTask,
 )
 from isobpmn.engine.evaluator import Evaluator
+from isobpmn.engine.replay import Replay
 from isobpmn.engine.runtime import EngineRun, restore, start
 from isobpmn.engine.specs import ProcedureSpec, SpecCache, cached_spec, load_spec, xml_hash
 from isobpmn.engine.state import FORMAT_VERSION, MIGRATIONS
@@ -34,7 +36,7 @@ from isobpmn.engine.types import ReadyTask, WaitingMessage, WaitingTimer
 __all__ = [
     "FORMAT_VERSION", "MIGRATIONS", "Clock", "DataError", "EngineError", "EngineRun",
     "Evaluator", "ExpressionError", "FixedClock", "LimitExceeded", "ManualClock",
-    "MessageNotExpected", "ProcedureSpec", "ReadyTask", "RunBroken", "RunawayProcess",
+    "MessageNotExpected", "ProcedureSpec", "ReadyTask", "Replay", "RunBroken", "RunawayProcess",
     "SpecCache", "SpecError", "SpecNotLoaded", "StateError", "SystemClock", "TaskNotReady",
     "UnknownTask", "WaitingMessage", "WaitingTimer", "cached_spec", "load_spec", "restore",
     "start", "xml_hash",

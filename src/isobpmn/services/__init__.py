@@ -35,13 +35,26 @@ from .errors import (
     UnknownTask,
     UnknownUser,
 )
+from .eventlog import EventLogExport
 from .facade import Services
 from .intake import ComponentLine, Receipt
 from .kinds import EventKind
 from .progress import StepDone
 from .publish import PublishedVersion
+from .replay import Deviation, DeviationKind, ReplayReport
 from .sla import SweepReport
 from .supplements import SupplementReceived
+from .validation import FindingView, ValidationResult
+from .version_diff import VersionDiff
+from .version_views import (
+    ExportedVersion,
+    Person,
+    ProcedureDetail,
+    ProcedureSummary,
+    ReviewView,
+    VersionSummary,
+    VersionView,
+)
 from .views import (
     Applicant,
     CaseView,
@@ -62,4 +75,9 @@ __all__ = [
     "Services", "StepDone", "SupplementReceived", "SweepReport", "TaskNotReady", "TaskView",
     "TimerView", "UnknownAgency", "UnknownCase", "UnknownProcedure", "UnknownTask",
     "UnknownUser", "WorkerReport",
+    # procedure lifecycle
+    "ExportedVersion", "FindingView", "Person", "ProcedureDetail", "ProcedureSummary",
+    "ReviewView", "ValidationResult", "VersionDiff", "VersionSummary", "VersionView",
+    # audit and export
+    "Deviation", "DeviationKind", "EventLogExport", "ReplayReport",
 ]

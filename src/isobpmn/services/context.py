@@ -42,6 +42,9 @@ class ServiceSettings:
     leader_roles: tuple[str, ...] = ("lanh-dao",)
     #: Roles of the one-stop desk: receive dossiers and supplements, refuse, return results.
     desk_roles: tuple[str, ...] = ("mot-cua",)
+    #: Roles that draft, submit and review procedure versions in their agency (leaders may
+    #: too; approval needs a leader): the ISO secretary and heads of division.
+    procedure_roles: tuple[str, ...] = ("thu-ky-iso", "lanh-dao-phong")
     #: Names of the engine messages that bring a supplement in (a wait for one pauses the case).
     supplement_messages: tuple[str, ...] = ("Hồ sơ bổ sung",)
     #: Restored runs kept in memory per process (0 turns the cache off).

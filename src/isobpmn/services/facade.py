@@ -24,14 +24,22 @@ from . import (
     completion,
     directory,
     documents,
+    drafts,
     endings,
+    eventlog,
     fees,
     intake,
+    procedure_documents,
     public,
     publish,
     queries,
+    replay,
+    reviews,
     sla,
     supplements,
+    validation,
+    version_diff,
+    version_views,
     worker,
 )
 from .context import ServiceContext, ServiceSettings
@@ -80,6 +88,22 @@ class Services:
     create_user = _bound(directory.create_user)
     add_membership = _bound(directory.add_membership)
     publish_procedure = _bound(publish.publish_procedure)
+    # procedure lifecycle
+    create_draft = _bound(drafts.create_draft)
+    new_draft = _bound(drafts.new_draft)
+    save_draft = _bound(drafts.save_draft)
+    submit_version = _bound(drafts.submit_version)
+    discard_draft = _bound(drafts.discard_draft)
+    review_version = _bound(reviews.review_version)
+    approve_version = _bound(reviews.approve_version)
+    publish_version = _bound(reviews.publish_version)
+    retire_version = _bound(reviews.retire_version)
+    list_procedures = _bound(version_views.list_procedures)
+    procedure_detail = _bound(version_views.procedure_detail)
+    version_view = _bound(version_views.version_view)
+    export_version = _bound(version_views.export_version)
+    diff_versions = _bound(version_diff.diff_versions)
+    validate_bpmn = _bound(validation.validate_bpmn)
     # administration
     list_agencies = _bound(administration.list_agencies)
     agency_detail = _bound(administration.agency_detail)
@@ -117,6 +141,8 @@ class Services:
     log_book = _bound(documents.log_book)
     log_book_pdf = _bound(documents.log_book_pdf)
     available_forms = _bound(documents.available_forms)
+    # procedure documents
+    procedure_document = _bound(procedure_documents.procedure_document)
     # reading
     receivable_procedures = _bound(catalogue.receivable_procedures)
     intake_form = _bound(catalogue.intake_form)
@@ -127,3 +153,6 @@ class Services:
     list_tasks = _bound(queries.list_tasks)
     task_view = _bound(queries.task_view)
     verify_audit = _bound(queries.verify_audit)
+    # audit and export
+    replay_cases = _bound(replay.replay_cases)
+    export_event_log = _bound(eventlog.export_event_log)

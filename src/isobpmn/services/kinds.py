@@ -21,6 +21,14 @@ class EventKind(StrEnum):
     TOKEN_ISSUED = "token_issued"
     TOKEN_REVOKED = "token_revoked"
     PROCEDURE_PUBLISHED = "procedure_published"
+    # a procedure version's life ("procedure:<id>" chain; docs/lifecycle.md)
+    VERSION_DRAFTED = "version_drafted"
+    VERSION_SAVED = "version_saved"
+    VERSION_SUBMITTED = "version_submitted"
+    VERSION_REVIEWED = "version_reviewed"
+    VERSION_APPROVED = "version_approved"
+    VERSION_RETIRED = "version_retired"
+    VERSION_DISCARDED = "version_discarded"
     # a dossier ("case:<id>" chain)
     CASE_RECEIVED = "case_received"
     TASK_CLAIMED = "task_claimed"

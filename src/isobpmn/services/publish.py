@@ -1,11 +1,15 @@
-"""Publishing a procedure version: the shortcut until the approval workflow exists.
+"""Publishing a diagram directly: the shortcut for seeds, tests and bootstrapping a library.
+
+The lifecycle (draft, review, approval: docs/lifecycle.md) is how a procedure changes in
+operation; this publishes a finished file as it is, its revision and document control included.
 
 The diagram is read strictly (:func:`isobpmn.model.read_procedure`: any problem refuses it)
 and parsed by the engine (a diagram that cannot run is refused too). It becomes an immutable
 ``published`` version of the procedure named by its document code (``iso:document code``),
 revision ``iso:document revision``, for one agency or province-wide. Publishing the same bytes
 again changes nothing; other bytes under an existing revision number are refused ("raise the
-revision"). Earlier published revisions become ``retired``: new dossiers take the new one,
+revision"), and so is any file while a version of the procedure is on its way through the
+lifecycle. Earlier published revisions become ``retired``: new dossiers take the new one,
 while running dossiers keep the version they started on (their state restores only on it).
 """
 
@@ -24,8 +28,9 @@ from isobpmn.store import Procedure, ProcedureVersion, VersionStatus
 from .access import find_agency, find_user, require_leader
 from .casework import transaction
 from .context import ServiceContext
-from .errors import ProcedureInvalid
+from .errors import InvalidRequest, ProcedureInvalid
 from .kinds import EventKind
+from .versions import OPEN, version_label
 
 __all__ = ["PublishedVersion", "publish_procedure"]
 
@@ -87,13 +92,19 @@ def publish_procedure(ctx: ServiceContext, xml: bytes, agency: str | None = None
             session.flush()
         versions = session.scalars(select(ProcedureVersion)
                                    .where(ProcedureVersion.procedure_id == owner.id)).all()
-        same = [v for v in versions if v.revision == revision]
+        same = [v for v in versions if v.revision == revision and v.status not in OPEN]
         if same:
             if same[0].content_hash != digest:
                 raise ProcedureInvalid(
                     f"{label}: revision {revision} of {procedure.code} already exists with other "
                     "content; raise the revision (iso:document revision) to publish a change")
             return _result(owner, same[0], office, new=False, retired=[])
+        pending = [v for v in versions if v.status in OPEN]
+        if pending:
+            raise InvalidRequest(
+                f"{label}: {version_label(owner, pending[0])} is {pending[0].status}; publish "
+                "it through review and approval, or discard the draft, before publishing "
+                "another revision")
         newer = [v.revision for v in versions if v.revision > revision]
         if newer:
             raise ProcedureInvalid(f"{label}: {procedure.code} already has revision "

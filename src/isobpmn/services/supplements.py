@@ -119,9 +119,9 @@ def receive_supplement(ctx: ServiceContext, case_code: str, actor: str, *,
         held = close_pauses(session, case, moment, work.calendar, ctx.settings)
         waits = supplement_waits(work)
         delivered = None
+        payload = dict(data or {})
         if waits:
             message = work.waiting_message_tasks()[next(iter(waits))]
-            payload = dict(data or {})
             work.engine(lambda: work.run.receive_message(message, payload))
             delivered = message
         projection = work.project(now, ready_at=moment)
@@ -131,6 +131,7 @@ def receive_supplement(ctx: ServiceContext, case_code: str, actor: str, *,
                               is not None, "note": note, "paused_office_seconds":
                               int(held.total_seconds()), "appointment_before": previous,
                               "appointment_at": case.appointment_at, "message": delivered,
+                              "data": payload if delivered else {},
                               **projection.payload()})
         if work.run.is_completed:  # a diagram that ends on the supplement's arrival
             resolve_case(session, work, now, user)

@@ -24,6 +24,7 @@ from .choices import (
     Channel,
     Outcome,
     PauseReason,
+    ReviewVerdict,
     SlaState,
     TaskState,
     VersionStatus,
@@ -55,6 +56,7 @@ from .models import (
     Timer,
     Unit,
     User,
+    VersionReview,
 )
 
 __all__ = [
@@ -83,6 +85,7 @@ __all__ = [
     "Procedure",
     "ProcedureVersion",
     "Rating",
+    "ReviewVerdict",
     "SlaState",
     "StoreError",
     "Task",
@@ -92,6 +95,7 @@ __all__ = [
     "Unit",
     "Upgrade",
     "User",
+    "VersionReview",
     "VersionStatus",
     "current",
     "default_url",

@@ -29,6 +29,13 @@ class VersionStatus(StrEnum):
     RETIRED = "retired"
 
 
+class ReviewVerdict(StrEnum):
+    """A reviewer's verdict on a submitted procedure version."""
+
+    OK = "ok"  # fit for approval
+    CHANGES = "changes"  # back to draft with the comment
+
+
 class Channel(StrEnum):
     IN_PERSON = "in_person"
     ONLINE = "online"

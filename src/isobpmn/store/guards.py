@@ -1,5 +1,9 @@
 """ORM guards: the event log only grows, and a version's diagram is frozen once it leaves draft.
 
+A version's content may change while it is a draft, and in the one flush that moves it from
+``reviewed`` to ``approved``: approval is when the system writes the issue date, the revision
+row and the sign-offs into the diagram (docs/lifecycle.md). Any other change is refused.
+
 These listeners refuse the change before any SQL is sent, on every backend. They cannot stop
 raw SQL: on PostgreSQL the initial migration adds triggers that refuse the same changes in the
 database itself; on SQLite the ORM guard is the only barrier, and ``isobpmn audit verify``
@@ -47,10 +51,17 @@ def _status_before(target: ProcedureVersion) -> str:
     return history.deleted[0] if history.deleted else target.status
 
 
+def content_may_change(before: str, after: str) -> bool:
+    """Whether a version's diagram may change in a flush that moves its status ``before`` →
+    ``after``: in a draft, and when the reviewed version is approved."""
+    return before == VersionStatus.DRAFT or (before == VersionStatus.REVIEWED
+                                             and after == VersionStatus.APPROVED)
+
+
 @event.listens_for(ProcedureVersion, "before_update")
 def _refuse_frozen_version_change(mapper, connection, target: ProcedureVersion) -> None:
     status = _status_before(target)
-    if status == VersionStatus.DRAFT:
+    if content_may_change(status, target.status):
         return
     attrs = inspect(target).attrs
     changed = [name for name in FROZEN_VERSION_COLUMNS if attrs[name].history.has_changes()]

@@ -39,6 +39,7 @@ from .choices import (
     Channel,
     Outcome,
     PauseReason,
+    ReviewVerdict,
     SlaState,
     TaskState,
     VersionStatus,
@@ -189,7 +190,13 @@ class Procedure(Base):
 
 
 class ProcedureVersion(Base):
-    """One revision (lần ban hành) of a procedure: its BPMN, frozen once it leaves draft."""
+    """One revision (lần ban hành) of a procedure: its BPMN, frozen once it leaves draft.
+
+    ``created_by`` is the author (Soạn thảo); the ``*_by`` / ``*_at`` pairs record the last
+    save, the submission, the review that passed it and the approval (docs/lifecycle.md).
+    The diagram may change while the version is a draft and in the flush that approves it
+    (the system writes the issue date, revision row and sign-offs), never after.
+    """
 
     __tablename__ = "procedure_versions"
     __table_args__ = (
@@ -209,10 +216,37 @@ class ProcedureVersion(Base):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     lock_version: Mapped[int] = mapped_column(Integer)
+    saved_by: Mapped[int | None] = mapped_column(_user_fk(), index=True)
+    saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    submitted_by: Mapped[int | None] = mapped_column(_user_fk(), index=True)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reviewed_by: Mapped[int | None] = mapped_column(_user_fk(), index=True)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved_by: Mapped[int | None] = mapped_column(_user_fk(), index=True)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     procedure: Mapped[Procedure] = relationship(back_populates="versions")
+    reviews: Mapped[list[VersionReview]] = relationship(
+        back_populates="version", order_by="VersionReview.id")
 
     __mapper_args__ = {"version_id_col": lock_version}
+
+
+class VersionReview(Base):
+    """A reviewer's comment on a submitted version: ``ok`` passes it on, ``changes`` sends it
+    back to draft. Summarised into the revision row when the version is approved."""
+
+    __tablename__ = "version_reviews"
+    __table_args__ = (one_of("verdict", ReviewVerdict),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("procedure_versions.id"), index=True)
+    user_id: Mapped[int] = mapped_column(_user_fk(), index=True)
+    verdict: Mapped[str] = mapped_column(String(20))
+    comment: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    version: Mapped[ProcedureVersion] = relationship(back_populates="reviews")
 
 
 # --- cases ---------------------------------------------------------------------------------

@@ -23,7 +23,8 @@ from .config import load_config
 __all__ = ["create_app"]
 
 #: Blueprint modules, each exposing ``bp`` (and optionally ``init_app(app)``).
-BLUEPRINTS = ("home", "auth", "desk", "inbox", "cases", "documents", "lookup", "admin", "api")
+BLUEPRINTS = ("home", "auth", "desk", "inbox", "cases", "documents", "procedures", "lookup", "admin",
+              "api")
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:

@@ -27,6 +27,9 @@ LABELS = {
     "early": "Trước hạn", "on_time": "Đúng hạn", "late": "Quá hạn",
     "in_person": "Trực tiếp", "online": "Trực tuyến", "post": "Bưu chính",
     "supplement": "Chờ bổ sung hồ sơ", "fee": "Chờ nộp phí, lệ phí", "other": "Lý do khác",
+    # procedure versions
+    "draft": "Dự thảo", "submitted": "Đã trình", "reviewed": "Đã xem xét",
+    "approved": "Đã phê duyệt", "published": "Đang ban hành", "retired": "Đã thu hồi",
     # audit events of a dossier
     "case_received": "Tiếp nhận hồ sơ",
     "task_claimed": "Nhận xử lý",
