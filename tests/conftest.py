@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-#: Database fixtures (``database``, ``database_url``…) and the seeded services (``services``,
-#: ``clock``) live in their own plugin modules.
-pytest_plugins = ["fixtures_store", "fixtures_services", "fixtures_web"]
+#: Database fixtures (``database``, ``database_url``…), the seeded services (``services``,
+#: ``clock``), the web app (``app``, ``client``…) and the browser (``browser``, ``visit``…)
+#: live in their own plugin modules.
+pytest_plugins = ["fixtures_store", "fixtures_services", "fixtures_web", "fixtures_browser"]
 
 ROOT = Path(__file__).resolve().parents[1]
 BPMN_DIR = ROOT / "bpmn"

@@ -4,113 +4,18 @@ and the dossier's diagram drawn by the bpmn-js bundle.
 The app runs as in production (CSRF on, cookies, the real templates and static files) on a
 seeded SQLite copy (``fixtures_web``), served by werkzeug in a thread on a free port; Debian's
 chromium (``/usr/bin/chromium``, never a downloaded browser) drives it headless through
-Playwright. Screenshots of the key pages go to ``$ISOBPMN_ARTIFACTS`` (default: the test's
-temporary directory).
+Playwright (``fixtures_browser``). Screenshots of the key pages go to ``$ISOBPMN_ARTIFACTS``
+(default: the test's temporary directory).
 """
 
 from __future__ import annotations
 
-import os
 import re
-import threading
-from pathlib import Path
 
-import pytest
+from fixtures_browser import VIEWER, needs_bundle, needs_chromium
 from fixtures_services import AGENCY, HKD_HAPPY, HO_KINH_DOANH, ready
-from fixtures_web import PASSWORD, make_app
 
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
-BUNDLE = ROOT / "src" / "isobpmn" / "web" / "static" / "editor" / "viewer.js"
-
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason=f"{CHROMIUM} is missing: install Debian's chromium "
-                                       "(.ci/run does) to run the browser tests")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                             args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def server(web_services):
-    """The app with CSRF on, served on a free port; its base URL."""
-    from werkzeug.serving import make_server
-
-    app = make_app(web_services, WTF_CSRF_ENABLED=True)
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join(timeout=10)
-    httpd.server_close()
-
-
-@pytest.fixture
-def artifacts(tmp_path) -> Path:
-    folder = Path(os.environ.get("ISOBPMN_ARTIFACTS") or tmp_path / "artifacts")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-class Visitor:
-    """One person at one browser (own cookies); ``shot(name)`` saves a full-page screenshot."""
-
-    def __init__(self, browser, base: str, artifacts: Path, name: str):
-        self.context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
-        self.page = self.context.new_page()
-        self.errors: list[str] = []
-        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
-        self.base, self.artifacts, self.name = base, artifacts, name
-
-    def go(self, path: str):
-        response = self.page.goto(self.base + path)
-        assert response is not None and response.ok, f"{path}: HTTP {response and response.status}"
-        return response
-
-    def shot(self, name: str) -> None:
-        self.page.screenshot(path=str(self.artifacts / f"{name}.png"), full_page=True)
-
-    def sign_in(self) -> Visitor:
-        from playwright.sync_api import expect
-
-        self.go("/dang-nhap")
-        self.page.fill("input[name=username]", self.name)
-        self.page.fill("input[name=password]", PASSWORD)
-        self.page.click("form button[type=submit]")
-        expect(self.page.locator("header .who")).to_be_visible()
-        return self
-
-    def check(self) -> None:
-        assert not self.errors, f"script errors on {self.name}'s pages: {self.errors}"
-
-
-@pytest.fixture
-def visit(browser, server, artifacts, request):
-    """``visit(name)``: a :class:`Visitor` at the app. Whatever the test's outcome, the page
-    each visitor was last on is saved as ``last-<test>-<name>.png``, then their browser
-    closed."""
-    visitors: list[Visitor] = []
-
-    def make(name: str) -> Visitor:
-        visitor = Visitor(browser, server, artifacts, name)
-        visitors.append(visitor)
-        return visitor
-
-    yield make
-    for visitor in visitors:
-        visitor.shot(f"last-{request.node.name}-{visitor.name}")
-        visitor.context.close()
+pytestmark = needs_chromium
 
 
 def _fill(page, values: dict[str, object]) -> None:
@@ -126,7 +31,7 @@ def _fill(page, values: dict[str, object]) -> None:
             field.fill(str(value))
 
 
-def _complete(visitor: Visitor, code: str, values: dict[str, object], shot: str) -> None:
+def _complete(visitor, code: str, values: dict[str, object], shot: str) -> None:
     """From the inbox, open the dossier's step, enter ``values`` and complete it."""
     from playwright.sync_api import expect
 
@@ -247,8 +152,7 @@ def _case_with_one_step_done(services) -> str:
     return code
 
 
-@pytest.mark.skipif(not BUNDLE.exists(), reason=f"{BUNDLE.relative_to(ROOT)} is not built: "
-                    "run `make editor` (npm ci and npm run build in editor/)")
+@needs_bundle(VIEWER)
 def test_case_page_draws_the_diagram_with_done_and_current_steps(visit, web_services):
     from playwright.sync_api import expect
 
@@ -275,8 +179,7 @@ def test_case_page_draws_the_diagram_with_done_and_current_steps(visit, web_serv
     desk.check()
 
 
-@pytest.mark.skipif(not BUNDLE.exists(), reason=f"{BUNDLE.relative_to(ROOT)} is not built: "
-                    "run `make editor` (npm ci and npm run build in editor/)")
+@needs_bundle(VIEWER)
 def test_a_diagram_that_cannot_be_loaded_says_so(visit, web_services):
     from playwright.sync_api import expect
 

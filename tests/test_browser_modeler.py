@@ -11,34 +11,29 @@ temporary directory).
 from __future__ import annotations
 
 import json
-import os
-import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from fixtures_browser import (
+    MODELER,
+    ROOT,
+    STATIC,
+    ModelerDriver,
+    Tab,
+    needs_bundle,
+    needs_chromium,
+    serve,
+)
 
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
-STATIC = ROOT / "src" / "isobpmn" / "web" / "static"
-BUNDLE = STATIC / "editor" / "modeler.js"
 LIBRARY = sorted((ROOT / "bpmn").glob("*.bpmn")) + sorted((ROOT / "examples").glob("*.bpmn"))
 BIRTH = ROOT / "bpmn" / "dang-ky-khai-sinh.bpmn"
 TOKEN = "csrf-token-of-the-test-page"
 ROLES = ["mot-cua", "chuyen-vien", "lanh-dao-phong", "lanh-dao", "van-thu"]
 CONFLICT = "Phiên bản này vừa được người khác lưu (lần lưu 2). Tải lại để xem bản mới."
 
-pytestmark = [
-    pytest.mark.skipif(not CHROMIUM.exists(),
-                       reason=f"{CHROMIUM} is missing: install Debian's chromium "
-                              "(.ci/run does) to run the browser tests"),
-    pytest.mark.skipif(not BUNDLE.exists(),
-                       reason=f"{BUNDLE.relative_to(ROOT)} is not built: run `make editor` "
-                              "(npm ci and npm run build in editor/)"),
-]
+pytestmark = [needs_chromium, needs_bundle(MODELER)]
 
 PAGE = """<!doctype html>
 <html lang="vi">
@@ -131,17 +126,6 @@ class Backend:
         return app
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                             args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
 def backend() -> Backend:
     return Backend()
@@ -149,92 +133,26 @@ def backend() -> Backend:
 
 @pytest.fixture
 def server(backend):
-    from werkzeug.serving import make_server
-
-    httpd = make_server("127.0.0.1", 0, backend.app(), threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join(timeout=10)
-    httpd.server_close()
+    with serve(backend.app()) as base:
+        yield base
 
 
-@pytest.fixture
-def artifacts(tmp_path) -> Path:
-    folder = Path(os.environ.get("ISOBPMN_ARTIFACTS") or tmp_path / "artifacts")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+class Editor(ModelerDriver, Tab):
+    """One browser tab on the modeler page (``fixtures_browser.ModelerDriver``'s helpers)."""
 
-
-class Editor:
-    """One browser tab on the modeler page; ``js(code)`` runs code with ``c`` bound to the
-    modeler's controller and ``m`` to the bpmn-js Modeler."""
-
-    def __init__(self, browser, base: str, artifacts: Path):
-        self.context = browser.new_context(locale="vi-VN", viewport={"width": 1400, "height": 1000})
-        self.page = self.context.new_page()
-        self.errors: list[str] = []
-        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
-        self.base, self.artifacts = base, artifacts
+    viewport = {"width": 1400, "height": 1000}
 
     def open(self, name: str = BIRTH.name, **query: str) -> Editor:
-        from playwright.sync_api import expect
-
         suffix = "&".join(f"{k}={v}" for k, v in query.items())
-        response = self.page.goto(f"{self.base}/edit/{name}" + (f"?{suffix}" if suffix else ""))
-        assert response is not None and response.ok
-        expect(self.page.locator("#modeler")).to_have_attribute("data-state", "ready")
+        self.go(f"/edit/{name}" + (f"?{suffix}" if suffix else ""))
+        self.ready()
         return self
-
-    def js(self, code: str, arg=None):
-        return self.page.evaluate(
-            "([code, arg]) => { const c = isobpmnModeler.controllerOf("
-            "document.getElementById('modeler')); const m = c.modeler; "
-            "return new Function('c', 'm', 'arg', code)(c, m, arg); }", [code, arg])
-
-    def settled(self) -> None:
-        """Wait until the latest change has been validated and the answer shown."""
-        self.page.wait_for_function(
-            "() => ['ok', 'findings', 'failed'].includes("
-            "document.querySelector('.iso-problems')?.dataset.state)")
-
-    def select(self, bpmn_id: str) -> None:
-        self.js("m.get('selection').select(m.get('elementRegistry').get(arg))", bpmn_id)
-
-    def group(self, group_id: str):
-        """The panel's group ``group_id``, opened."""
-        group = self.page.locator(f"[data-group-id='group-{group_id}']")
-        header = group.locator(".bio-properties-panel-group-header").first
-        if "open" not in (header.get_attribute("class") or ""):
-            header.click()
-        return group
-
-    def xml(self) -> str:
-        return self.page.evaluate(
-            "async () => (await isobpmnModeler.controllerOf(document.getElementById('modeler'))"
-            ".modeler.saveXML({ format: true })).xml")
-
-    def shot(self, name: str) -> None:
-        self.page.screenshot(path=str(self.artifacts / f"{name}.png"), full_page=True)
-
-    def check(self) -> None:
-        assert not self.errors, f"script errors: {self.errors}"
 
 
 @pytest.fixture
-def editor(browser, server, artifacts, request):
-    editors: list[Editor] = []
-
-    def make() -> Editor:
-        editors.append(Editor(browser, server, artifacts))
-        return editors[-1]
-
-    yield make
-    for index, one in enumerate(editors):
-        one.shot(f"last-{request.node.name}-{index}")
-        one.context.close()
-
+def editor(browser, server, artifacts, tabs):
+    count = iter(range(100))
+    return lambda: tabs(Editor(browser, server, artifacts, f"editor-{next(count)}"))
 
 
 def test_the_modeler_opens_a_library_diagram_with_its_iso_data(editor):

@@ -226,4 +226,5 @@ def _add(ctx: ServiceContext, session, procedure: Procedure, xml: bytes, process
 
 
 def _with_findings(view: VersionView) -> VersionView:
-    return replace(view, findings=finding_views(lint_findings(view.xml.encode("utf-8"))))
+    return replace(view, findings=finding_views(lint_findings(view.xml.encode("utf-8")),
+                                                draft=True))

@@ -24,6 +24,9 @@ __all__ = ["FindingView", "ValidationResult", "blocking_findings", "finding_view
 
 #: The preset a submission must pass without errors.
 SUBMIT_PRESET = "recommended"
+#: Rules about what the system itself writes at approval (the issue date, the revision
+#: entry): a drafter cannot satisfy them, so a draft's findings mark them suppressed.
+WRITTEN_AT_APPROVAL = frozenset({"issue-date-required", "revision-history-current"})
 
 
 @dataclass(frozen=True)
@@ -77,21 +80,25 @@ def lint_findings(xml: bytes, preset: str = SUBMIT_PRESET, name: str = "<diagram
     return lint_bytes(xml, name, config)
 
 
-def finding_views(findings: list[Finding]) -> tuple[FindingView, ...]:
+def finding_views(findings: list[Finding], *, draft: bool = False
+                  ) -> tuple[FindingView, ...]:
+    """Findings as views; for a ``draft``, those of :data:`WRITTEN_AT_APPROVAL` suppressed."""
     return tuple(FindingView(f.rule, f.severity.word, f.message, f.bpmn_id, f.element_name,
-                             f.line, f.suppressed) for f in findings)
+                             f.line, f.suppressed or (draft and f.rule in WRITTEN_AT_APPROVAL))
+                 for f in findings)
 
 
 def blocking_findings(xml: bytes, name: str = "<diagram>") -> list[FindingView]:
     """The unsuppressed errors under the submission preset (empty: the diagram may go on)."""
-    return [f for f in finding_views(lint_findings(xml, SUBMIT_PRESET, name))
+    return [f for f in finding_views(lint_findings(xml, SUBMIT_PRESET, name), draft=True)
             if f.severity == Severity.ERROR.word and not f.suppressed]
 
 
-def validate_bpmn(ctx: ServiceContext, xml: bytes, *, preset: str = SUBMIT_PRESET
-                  ) -> ValidationResult:
+def validate_bpmn(ctx: ServiceContext, xml: bytes, *, preset: str = SUBMIT_PRESET,
+                  draft: bool = False) -> ValidationResult:
     """Validate one diagram as ``isobpmn validate --preset PRESET`` would; never raises for a
-    bad diagram (an unreadable one gives one ``readable-bpmn-file`` finding)."""
+    bad diagram (an unreadable one gives one ``readable-bpmn-file`` finding). A ``draft``'s
+    findings about what approval writes are marked suppressed (:data:`WRITTEN_AT_APPROVAL`)."""
     start = time.perf_counter()
-    findings = finding_views(lint_findings(xml, preset, "<diagram>"))
+    findings = finding_views(lint_findings(xml, preset, "<diagram>"), draft=draft)
     return ValidationResult(findings, round((time.perf_counter() - start) * 1000, 2))

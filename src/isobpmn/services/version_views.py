@@ -242,7 +242,8 @@ def version_view(ctx: ServiceContext, version_id: int, actor: str | None) -> Ver
         require_visible(session, user, procedure)
         findings = ()
         if version.status == VersionStatus.DRAFT:
-            findings = finding_views(lint_findings(version.bpmn_xml.encode("utf-8")))
+            findings = finding_views(lint_findings(version.bpmn_xml.encode("utf-8")),
+                                     draft=True)
         return view_of(ctx, session, procedure, version, user, findings)
 
 

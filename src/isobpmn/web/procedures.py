@@ -188,7 +188,7 @@ def save(version_id: int):
 @bp.post("/kiem-tra")
 @login_required
 def validate():
-    result = services().validate_bpmn(_json_body()["xml"].encode("utf-8"))
+    result = services().validate_bpmn(_json_body()["xml"].encode("utf-8"), draft=True)
     return jsonify({"findings": [_finding(f) for f in result.findings],
                     "elapsed_ms": result.elapsed_ms})
 
