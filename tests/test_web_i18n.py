@@ -61,7 +61,8 @@ def test_english_placeholders_match():
 #: GET endpoints that are not HTML pages.
 NOT_PAGES = {"static", "i18n.switch", "home.index", "home.health", "cases.diagram",
              "documents.form_pdf", "documents.log_book_pdf", "procedures.download",
-             "procedures.roles", "procedures.document"}
+             "procedures.roles", "procedures.document", "cases.replay_json",
+             "reports.ii06a", "reports.diagram"}
 
 
 @pytest.mark.parametrize("lang,word", [("vi", "Công việc"), ("en", "Tasks")])
@@ -70,8 +71,10 @@ def test_every_page_renders_in_both_languages(app, client, auth, web_services, l
                                         actor="motcua").case_code
     task = ready(web_services, code, "Task_TiepNhan")
     version = web_services.procedure_detail(HO_KINH_DOANH, "admin", agency=AGENCY).versions[0]
+    nonconformity = web_services.open_nonconformity(AGENCY, "Biểu mẫu cũ", actor="admin")
     values = {"code": code, "task_id": task.id, "agency": AGENCY, "procedure": HO_KINH_DOANH,
-              "kind": "receipt", "username": "motcua", "version_id": version.id, "fmt": "html"}
+              "kind": "receipt", "username": "motcua", "version_id": version.id, "fmt": "html",
+              "nonconformity_id": nonconformity.id}
     overrides = {"admin.agency": {"code": AGENCY}, "procedures.show": {"code": HO_KINH_DOANH}}
     queries = {"documents.log_book": {"agency": AGENCY}, "procedures.show": {"agency": AGENCY},
                "procedures.diff": {"tu": version.id, "den": version.id}}

@@ -4,6 +4,9 @@
 //   viewer.js            src/viewer.js bundled with bpmn-js (NavigatedViewer) by esbuild, one
 //                        classic script (window.isobpmnViewer: render, renderAll)
 //   viewer.css           the dossier page's stylesheet: bpmn-js's, plus the step markers
+//   replay.js            src/replay.js (the replay player of a dossier, on viewer.js) bundled
+//                        the same way (window.isobpmnReplay: start, playerOf, Player)
+//   replay.css           the replay page's stylesheet: viewer.css, plus the player
 //   modeler.js           src/modeler.js bundled with bpmn-js (Modeler) and the properties
 //                        panel, one classic script (window.isobpmnModeler: mount, controllerOf)
 //   modeler.css          the modeler page's stylesheet: bpmn-js's, the panel's, the layout
@@ -26,6 +29,7 @@ const assets = join(modules, 'bpmn-js', 'dist', 'assets');
 
 const BUNDLES = [
   { entry: 'viewer.js', globalName: 'isobpmnViewer' },
+  { entry: 'replay.js', globalName: 'isobpmnReplay' },
   { entry: 'modeler.js', globalName: 'isobpmnModeler' }
 ];
 
@@ -47,6 +51,7 @@ for (const { entry, globalName } of BUNDLES) {
 }
 
 await cp(join(root, 'src', 'viewer.css'), join(out, 'viewer.css'));
+await cp(join(root, 'src', 'replay.css'), join(out, 'replay.css'));
 await cp(join(root, 'src', 'modeler.css'), join(out, 'modeler.css'));
 await cp(join(assets, 'diagram-js.css'), join(out, 'diagram-js.css'));
 await cp(join(assets, 'bpmn-js.css'), join(out, 'bpmn-js.css'));

@@ -6,7 +6,8 @@
 //        data-done="Task_TiepNhan Task_ThamDinh" data-current="Task_XemXet"></div>
 //
 // The comparison of two procedure versions marks elements the same way with `data-added`,
-// `data-removed` and `data-changed`.
+// `data-removed` and `data-changed`; the leaders' step heatmap with `data-heat-1` (no step
+// late) to `data-heat-5` (more than half late).
 //
 // The XML is fetched from the same origin (with the session cookie). When it cannot be
 // loaded or read, the element says so in words instead of staying blank. Each element gets
@@ -15,7 +16,8 @@
 import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer';
 
 /** Marker names, each read from the element's `data-<name>` list of ids. */
-const MARKERS = ['done', 'current', 'added', 'removed', 'changed'];
+const MARKERS = ['done', 'current', 'added', 'removed', 'changed',
+  'heat-1', 'heat-2', 'heat-3', 'heat-4', 'heat-5'];
 
 import iso from '../resources/iso.json';
 

@@ -31,6 +31,7 @@ SUMMARIES = {
     "demo": "The demo: a province with officials and dossiers at every stage.",
     "export": "Export dossiers for process mining: an XES event log or a CSV table.",
     "document": "Generate the ISO procedure document of FILE (HTML, PDF or DOCX).",
+    "report": "Statutory reports: Biểu II.06a/VPCP/KSTT as XLSX or CSV.",
 }
 
 #: command name -> "module:attribute" of a click command, loaded lazily.
@@ -47,6 +48,7 @@ COMMANDS = {
     "demo": "isobpmn.cli.demo:demo",
     "export": "isobpmn.cli.export:export",
     "document": "isobpmn.cli.document:document",
+    "report": "isobpmn.cli.report:report",
 }
 
 

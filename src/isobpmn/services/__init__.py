@@ -32,6 +32,7 @@ from .errors import (
     UnknownAgency,
     UnknownCase,
     UnknownProcedure,
+    UnknownRecord,
     UnknownTask,
     UnknownUser,
 )
@@ -39,8 +40,17 @@ from .eventlog import EventLogExport
 from .facade import Services
 from .intake import ComponentLine, Receipt
 from .kinds import EventKind
+from .management_review import (
+    ManagementReview,
+    NonconformitySummary,
+    RatingComment,
+    SatisfactionSummary,
+)
+from .nonconformity_views import NonconformityRow, NonconformityView
 from .progress import StepDone
 from .publish import PublishedVersion
+from .quality import ObjectiveView
+from .quality_metrics import Measures
 from .replay import Deviation, DeviationKind, ReplayReport
 from .sla import SweepReport
 from .supplements import SupplementReceived
@@ -80,4 +90,8 @@ __all__ = [
     "ReviewView", "ValidationResult", "VersionDiff", "VersionSummary", "VersionView",
     # audit and export
     "Deviation", "DeviationKind", "EventLogExport", "ReplayReport",
+    # quality records
+    "ManagementReview", "Measures", "NonconformityRow", "NonconformitySummary",
+    "NonconformityView", "ObjectiveView", "RatingComment", "SatisfactionSummary",
+    "UnknownRecord",
 ]

@@ -44,6 +44,7 @@ from isobpmn.engine import (
     start,
 )
 from isobpmn.model import Step
+from isobpmn.model import types as bpmn
 from isobpmn.store import (
     TASK_IS_OPEN,
     Agency,
@@ -132,6 +133,20 @@ def has_timers(spec: ProcedureSpec) -> bool:
     """Whether the diagram has a timer event at all (else the timers table is not read)."""
     return any(d.kind == "timer" for node in spec.procedure.nodes.values()
                for d in getattr(node, "definitions", ()))
+
+
+def message_catches_after(procedure: bpmn.Procedure, bpmn_id: str) -> tuple[str, ...]:
+    """The message catch events that directly follow element ``bpmn_id``: the wait a step
+    leads to when it issues a written request (a supplement's)."""
+    node = procedure.nodes.get(bpmn_id)
+    found = []
+    for flow_id in node.outgoing if node is not None else ():
+        target = procedure.nodes.get(procedure.flows[flow_id].target)
+        if isinstance(target, bpmn.Event) \
+                and target.position is bpmn.EventPosition.INTERMEDIATE_CATCH \
+                and any(d.kind == "message" for d in target.definitions):
+            found.append(target.bpmn_id)
+    return tuple(found)
 
 
 def task_summary(task: Task) -> dict[str, Any]:

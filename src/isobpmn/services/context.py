@@ -45,6 +45,9 @@ class ServiceSettings:
     #: Roles that draft, submit and review procedure versions in their agency (leaders may
     #: too; approval needs a leader): the ISO secretary and heads of division.
     procedure_roles: tuple[str, ...] = ("thu-ky-iso", "lanh-dao-phong")
+    #: Roles that keep the quality records of their agency (objectives, nonconformities,
+    #: management review), besides leaders and admins: the ISO officer.
+    quality_roles: tuple[str, ...] = ("thu-ky-iso",)
     #: Names of the engine messages that bring a supplement in (a wait for one pauses the case).
     supplement_messages: tuple[str, ...] = ("Hồ sơ bổ sung",)
     #: Restored runs kept in memory per process (0 turns the cache off).

@@ -32,7 +32,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from isobpmn import forms
-from isobpmn.model import CopyKind
+from isobpmn.model import CopyKind, Step
 from isobpmn.store import Agency, Case, CaseStatus, Event, Task, User
 
 from .access import find_agency, find_user, require_member
@@ -314,16 +314,20 @@ def _supplement(r: _Reading, *, base_url: str | None, no: int | None) -> forms.S
         contact=record.get("contact") or "", signer=r.full_name(record.get("requested_by")))
 
 
+def refuses_at_reception(step: Step | None, data: dict[str, Any] | None) -> bool:
+    """Whether completing ``step`` with ``data`` refused the dossier at reception, as drawn in
+    the diagram: the step names a refusal form and it entered ``ly_do_tu_choi``."""
+    return bool((data or {}).get("ly_do_tu_choi")) and step is not None and any(
+        "từ chối tiếp nhận" in ref.title.lower() for ref in step.info.forms)
+
+
 def _diagram_refusal(ctx: ServiceContext, session: Session, case: Case) -> Task | None:
-    """The completed step that refused the dossier at reception, drawn in the diagram: its
-    step names a refusal form and it entered ``ly_do_tu_choi``."""
+    """The completed step that refused the dossier at reception (:func:`refuses_at_reception`)."""
     steps = steps_of(spec_of(ctx, session, case.procedure_version_id))
     for task in session.scalars(select(Task).where(Task.case_id == case.id,
                                                    Task.completed_at.is_not(None))
                                 .order_by(Task.completed_at.desc(), Task.id.desc())):
-        step = steps.get(task.bpmn_id)
-        if (task.data or {}).get("ly_do_tu_choi") and step is not None and any(
-                "từ chối tiếp nhận" in ref.title.lower() for ref in step.info.forms):
+        if refuses_at_reception(steps.get(task.bpmn_id), task.data):
             return task
     return None
 

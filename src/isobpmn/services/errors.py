@@ -12,7 +12,8 @@ from collections.abc import Mapping
 __all__ = [
     "ApologyRequired", "CaseNotOpen", "Conflict", "EngineFailed", "InvalidField",
     "InvalidRequest", "NotAllowed", "NotSignedIn", "ProcedureInvalid", "ServiceError", "TaskNotReady",
-    "UnknownAgency", "UnknownCase", "UnknownProcedure", "UnknownTask", "UnknownUser",
+    "UnknownAgency", "UnknownCase", "UnknownProcedure", "UnknownRecord", "UnknownTask",
+    "UnknownUser",
 ]
 
 
@@ -42,6 +43,10 @@ class UnknownAgency(ServiceError):
 
 class UnknownUser(ServiceError):
     """No active user has that user name."""
+
+
+class UnknownRecord(ServiceError):
+    """No quality record (objective, nonconformity) has that id."""
 
 
 class NotSignedIn(ServiceError):

@@ -19,6 +19,7 @@ from isobpmn.store import Database
 from . import (
     accounts,
     administration,
+    case_replay,
     catalogue,
     claims,
     completion,
@@ -29,11 +30,15 @@ from . import (
     eventlog,
     fees,
     intake,
+    management_review,
+    nonconformities,
     procedure_documents,
     public,
     publish,
+    quality,
     queries,
     replay,
+    reports,
     reviews,
     sla,
     supplements,
@@ -156,3 +161,22 @@ class Services:
     # audit and export
     replay_cases = _bound(replay.replay_cases)
     export_event_log = _bound(eventlog.export_event_log)
+    # reports
+    report_agencies = _bound(reports.report_agencies)
+    dashboard = _bound(reports.dashboard)
+    statutory_report = _bound(reports.statutory_report)
+    step_heatmap = _bound(reports.step_heatmap)
+    # replay
+    case_replay = _bound(case_replay.case_replay)
+    # quality
+    set_quality_objective = _bound(quality.set_quality_objective)
+    remove_quality_objective = _bound(quality.remove_quality_objective)
+    quality_objectives = _bound(quality.quality_objectives)
+    open_nonconformity = _bound(nonconformities.open_nonconformity)
+    record_nonconformity_cause = _bound(nonconformities.record_nonconformity_cause)
+    plan_corrective_action = _bound(nonconformities.plan_corrective_action)
+    implement_corrective_action = _bound(nonconformities.implement_corrective_action)
+    verify_nonconformity = _bound(nonconformities.verify_nonconformity)
+    list_nonconformities = _bound(nonconformities.list_nonconformities)
+    nonconformity_detail = _bound(nonconformities.nonconformity_detail)
+    management_review = _bound(management_review.management_review)

@@ -48,3 +48,11 @@ class EventKind(StrEnum):
     CASE_WITHDRAWN = "case_withdrawn"
     RESULT_RETURNED = "result_returned"
     DOSSIER_RATED = "dossier_rated"
+    # quality records ("quality:<agency id>" chain; docs/quality.md)
+    QUALITY_OBJECTIVE_SET = "quality_objective_set"
+    QUALITY_OBJECTIVE_REMOVED = "quality_objective_removed"
+    NONCONFORMITY_OPENED = "nonconformity_opened"
+    NONCONFORMITY_CAUSE_RECORDED = "nonconformity_cause_recorded"
+    CORRECTIVE_ACTION_PLANNED = "corrective_action_planned"
+    CORRECTIVE_ACTION_IMPLEMENTED = "corrective_action_implemented"
+    NONCONFORMITY_VERIFIED = "nonconformity_verified"

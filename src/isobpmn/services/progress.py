@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from isobpmn.audit import append_event, case_chain
-from isobpmn.store import Agency, Case, CaseStatus, PauseReason, Task, TaskState, User
+from isobpmn.store import Agency, Case, CaseStatus, Outcome, PauseReason, Task, TaskState, User
 
 from .access import find_user, require_task_role, user_label
 from .casework import CaseWork, lock_task, transaction
@@ -41,6 +41,7 @@ from .lifecycle import (
     stop_case,
     update_data,
 )
+from .nonconformities import open_for_late_case
 from .views import TaskView, task_views
 
 __all__ = ["StepDone", "check_workable", "open_task", "finish_step", "resolve_case", "supplement_waits"]
@@ -180,7 +181,8 @@ def _start_supplement(session: Session, work: CaseWork, now: datetime, user: Use
 
 def resolve_case(session: Session, work: CaseWork, now: datetime, actor: User | None,
              actor_name: str | None = None) -> None:
-    """The engine reached its end: the dossier is resolved, with its outcome."""
+    """The engine reached its end: the dossier is resolved, with its outcome; a late one
+    opens its nonconformities (:func:`~.nonconformities.open_for_late_case`)."""
     case: Case = work.case
     end = work.run.end_event()
     cancelled = stop_case(session, case, now, CaseStatus.RESOLVED, work.calendar,
@@ -194,4 +196,6 @@ def resolve_case(session: Session, work: CaseWork, now: datetime, actor: User | 
                           "outcome": case.outcome, "late_because": reasons,
                           "appointment_at": case.appointment_at, "resolved_at": now,
                           "cancelled": cancelled})
+    if case.outcome == Outcome.LATE:  # ISO 9001 10.2: a late dossier is a nonconformity
+        open_for_late_case(session, case, now, work.calendar, reasons)
 

@@ -11,11 +11,11 @@ from dataclasses import replace
 from sqlalchemy import select
 
 from isobpmn.audit import UnknownCaseCode, VerifyReport, verify
-from isobpmn.model.types import Event, EventPosition, Procedure, Step
+from isobpmn.model.types import Procedure, Step
 from isobpmn.store import Agency, Case, CaseState, Task
 
 from .access import find_user, require_member, roles_of
-from .casework import spec_of, steps_of
+from .casework import message_catches_after, spec_of, steps_of
 from .completion import return_choice
 from .context import ServiceContext
 from .errors import InvalidRequest, UnknownCase, UnknownTask
@@ -94,13 +94,8 @@ def step_actions(procedure: Procedure, step: Step) -> tuple[str, ...]:
     actions = []
     if return_choice(procedure, step, [s.bpmn_id for s in procedure.steps]) is not None:
         actions.append("return")
-    node = procedure.nodes[step.bpmn_id]
-    for flow_id in node.outgoing:
-        target = procedure.nodes.get(procedure.flows[flow_id].target)
-        if isinstance(target, Event) and target.position is EventPosition.INTERMEDIATE_CATCH \
-                and any(d.kind == "message" for d in target.definitions):
-            actions.append("supplement")
-            break
+    if message_catches_after(procedure, step.bpmn_id):
+        actions.append("supplement")
     return tuple(actions)
 
 

@@ -84,3 +84,41 @@ class SlaState(StrEnum):
     ON_TRACK = "on_track"
     DUE_SOON = "due_soon"
     OVERDUE = "overdue"
+
+
+# --- quality records (ISO 9001 9.1, 9.3, 10.2; docs/quality.md) ------------------------------
+
+
+class ObjectiveMetric(StrEnum):
+    """What a quality objective measures, computed from the dossiers and ratings of a period."""
+
+    ON_TIME_RATE = "on_time_rate"  # % of resolved dossiers early or on time
+    AVG_TIME_SHARE = "avg_time_share"  # average % of the statutory time used
+    SATISFACTION_AVG = "satisfaction_avg"  # average rating, 1–5
+    SATISFIED_RATE = "satisfied_rate"  # % of ratings 4 or 5
+    ONLINE_RATE = "online_rate"  # % of received dossiers that came online
+
+
+class Comparison(StrEnum):
+    """How a measured value meets its target."""
+
+    AT_LEAST = "at_least"  # value ≥ target
+    AT_MOST = "at_most"  # value ≤ target
+
+
+class NonconformitySource(StrEnum):
+    """Where a nonconformity came from."""
+
+    LATE_CASE = "late_case"  # opened automatically when a dossier was resolved late
+    MANUAL = "manual"  # reported by the ISO officer or a leader
+    AUDIT = "audit"  # found by an internal audit
+
+
+class NonconformityStatus(StrEnum):
+    """open → action_planned → implemented → closed (verified effective); an ineffective
+    action goes back to action_planned."""
+
+    OPEN = "open"
+    ACTION_PLANNED = "action_planned"
+    IMPLEMENTED = "implemented"
+    CLOSED = "closed"

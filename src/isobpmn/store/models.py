@@ -3,7 +3,9 @@
 Organisation (agencies, units, users, memberships), procedures and their immutable versions,
 dossiers (cases) with their pauses, the engine state per case, the task and timer projections
 that inboxes, reports and the worker query without deserializing a workflow, and the
-append-only event log. docs/store.md explains each table; ``migrations/versions`` creates them
+append-only event log; the quality records (objectives, nonconformities) live in
+:mod:`.quality` and are imported at the end, so this module's ``Base.metadata`` holds every
+table. docs/store.md explains each table; ``migrations/versions`` creates them
 and a test checks that the two agree.
 
 Conventions: keys are ``id``; diagram ids are ``bpmn_id``; moments are :class:`UTCDateTime`;
@@ -453,3 +455,6 @@ class Event(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSONDoc, default=dict)
     prev_hash: Mapped[str | None] = mapped_column(HASH)
     hash: Mapped[str] = mapped_column(HASH)
+
+
+from .quality import Nonconformity, QualityObjective  # noqa: E402,F401  (registers the tables)

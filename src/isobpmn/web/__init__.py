@@ -24,7 +24,7 @@ __all__ = ["create_app"]
 
 #: Blueprint modules, each exposing ``bp`` (and optionally ``init_app(app)``).
 BLUEPRINTS = ("home", "auth", "desk", "inbox", "cases", "documents", "procedures", "lookup", "admin",
-              "api")
+              "api", "quality", "reports")
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:

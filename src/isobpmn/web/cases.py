@@ -1,6 +1,6 @@
 """Dossiers: the list, the case page (status, clock, pauses, timeline, diagram, forms) and the
 case-level actions of the desk and the leaders: supplement received, refuse, apology, return
-the result, withdraw."""
+the result, withdraw; and the replay of a dossier's audit events on its diagram."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from flask import (
     current_app,
     flash,
     g,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -21,7 +22,9 @@ from isobpmn.services import InvalidRequest, ServiceError, UnknownCase
 from isobpmn.textfmt import parse_datetime
 
 from .context import login_required, services
+from .formatting import LABELS, datetime_filter, label, span_words
 from .i18n import gettext as _
+from .i18n import language
 
 __all__ = ["bp"]
 
@@ -161,3 +164,66 @@ def withdraw(code: str):
     return _case_action(code, lambda: services().withdraw(code, g.user.username,
                                                           request.form.get("reason", "")),
                         _("Đã ghi nhận rút hồ sơ."))
+
+
+# -- replay: the dossier's audit events played on its diagram (docs/replay.md) --------------
+
+
+def _replay_texts() -> dict:
+    """What the player's script shows besides the frames: the labels of event kinds,
+    statuses, step states and pause reasons, and its own words."""
+    return {"labels": {key: label(key) for key in LABELS},
+            "play": _("Phát"), "pause": _("Dừng phát"), "none": _("Không có"),
+            "loading": _("Đang tải các sự kiện…"),
+            "failed": _("Không tải được các sự kiện của hồ sơ."),
+            "position": _("Sự kiện %(n)s / %(total)s")}
+
+
+def _replay_frame(code: str, frame, day, lang: str) -> dict:
+    def moment(value):
+        return value.isoformat() if value is not None else None
+
+    return {
+        "seq": frame.seq, "at": moment(frame.at), "at_text": datetime_filter(frame.at),
+        "kind": frame.kind, "actor": frame.actor, "bpmn_id": frame.bpmn_id,
+        "step": frame.step_name, "status": frame.status,
+        "appointment": datetime_filter(frame.appointment_at),
+        "done": list(frame.done), "current": list(frame.current),
+        "steps": [{"bpmn_id": s.bpmn_id, "name": s.name, "number": s.number, "state": s.state,
+                   "ready_at": datetime_filter(s.ready_at),
+                   "ended_at": datetime_filter(s.ended_at), "holder": s.holder,
+                   "outcome": s.outcome, "used_seconds": int(s.used.total_seconds()),
+                   "used": span_words(s.used, day),
+                   "allotted_seconds": int(s.allotted.total_seconds())
+                   if s.allotted is not None else None,
+                   "allotment": s.allotment.describe(lang) if s.allotment else None}
+                  for s in frame.steps],
+        "pauses": [{"reason": p.reason, "started_at": datetime_filter(p.started_at),
+                    "requested_by": p.requested_by, "note": p.note} for p in frame.pauses],
+        "forms": [{"kind": f.kind, "number": f.number, "title": f.title, "no": f.no,
+                   "url": url_for("documents.form", code=code, kind=f.kind,
+                                  **({"so": f.no} if f.no else {}))}
+                  for f in frame.forms]}
+
+
+def _replay(code: str):
+    return services().case_replay(code, g.user.username,
+                                  form_set=current_app.config["FORM_SET"])
+
+
+@bp.get("/<code>/phat-lai")
+@login_required
+def replay(code: str):
+    """The replay player: the diagram, the controls and the panel of the current frame."""
+    return render_template("cases/replay.html", replay=_replay(code), texts=_replay_texts())
+
+
+@bp.get("/<code>/phat-lai.json")
+@login_required
+def replay_json(code: str):
+    """The frames of the replay, for the player."""
+    found = _replay(code)
+    lang = language()
+    return jsonify({"case": found.case_code, "bpmn_url": url_for("cases.diagram", code=code),
+                    "frames": [_replay_frame(code, f, found.working_day, lang)
+                               for f in found.frames]})

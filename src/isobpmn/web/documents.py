@@ -11,8 +11,6 @@ check that the user is a member of the agency (docs/forms.md).
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
 from flask import Blueprint, Response, current_app, g, render_template, request, url_for
 
 from isobpmn.services import InvalidRequest
@@ -20,6 +18,7 @@ from isobpmn.textfmt import format_date
 
 from .context import login_required, services
 from .i18n import gettext as _
+from .params import day_param
 
 __all__ = ["bp"]
 
@@ -77,17 +76,6 @@ def form_pdf(code: str, kind: str):
     return _pdf(document.pdf(), document.filename)
 
 
-def _day(name: str, default: date) -> date:
-    raw = request.args.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        return datetime.strptime(raw, "%d/%m/%Y").date()
-    except ValueError:
-        raise InvalidRequest(_("Ngày %(value)s không đúng dạng dd/mm/yyyy (ví dụ 01/03/2026).",
-                               value=raw)) from None
-
-
 def _log_book():
     """The log book asked for: the agency (default: the user's first) and the period
     (default: this month so far), as (document, agency, start, end)."""
@@ -96,8 +84,8 @@ def _log_book():
     if not agency:
         raise InvalidRequest(_("Hãy chọn cơ quan (tham số agency)."))
     today = services().clock.now().date()
-    start = _day("tu", today.replace(day=1))
-    end = _day("den", today)
+    start = day_param("tu", today.replace(day=1))
+    end = day_param("den", today)
     document = services().log_book(agency, start, end, actor=g.user.username,
                                    form_set=_form_set())
     return document, agency, format_date(start), format_date(end)

@@ -18,7 +18,7 @@ STATUS: dict[type[s.ServiceError], int] = {
     s.NotSignedIn: 401,
     s.NotAllowed: 403,
     s.UnknownCase: 404, s.UnknownTask: 404, s.UnknownProcedure: 404, s.UnknownAgency: 404,
-    s.UnknownUser: 404,
+    s.UnknownUser: 404, s.UnknownRecord: 404,
     s.Conflict: 409, s.TaskNotReady: 409, s.CaseNotOpen: 409, s.ApologyRequired: 409,
     s.InvalidField: 422, s.InvalidRequest: 422, s.ProcedureInvalid: 422, s.EngineFailed: 422,
 }
