@@ -28,7 +28,7 @@ from isobpmn.store import Agency, ApiToken, Membership, Unit, User
 from .access import find_user
 from .casework import transaction
 from .context import ServiceContext
-from .errors import InvalidRequest, NotAllowed, NotSignedIn, UnknownUser
+from .errors import InvalidRequest, NotAllowed, NotSignedIn
 from .kinds import EventKind
 from .views import local
 

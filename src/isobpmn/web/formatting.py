@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask
 
-from isobpmn.textfmt import format_date, format_datetime
+from isobpmn.textfmt import format_date
 
 from .i18n import gettext as _
 
