@@ -160,3 +160,22 @@ def together(*functions) -> list[Exception]:
 
 def kinds(services, case_code: str) -> list[str]:
     return [e.kind for e in services.case_view(case_code).events]
+
+
+def gpxd_waiting_for_supplement(services, clock):
+    """A building permit whose examination asked for a supplement on Wed 28/01/2026 10:00 (the
+    30-day "Quá hạn bổ sung" timer then runs): its code and the request's ``StepDone``."""
+    clock.set(vn(2026, 1, 26, 9, 0))
+    code = services.receive_dossier(GPXD, AGENCY, "Lê Văn Cường", actor="motcua").case_code
+    for bpmn_id, actor, data in GPXD_STEPS[:2]:
+        clock.advance(hours=2)
+        services.complete_task(ready(services, code, bpmn_id).id, actor, data)
+    clock.set(vn(2026, 1, 27, 14, 0))
+    services.complete_task(ready(services, code, "Task_ThamDinh").id, "chuyenvien",
+                           {**GPXD_STEPS[2][2], "ket_qua_tham_dinh": "bo_sung"})
+    clock.set(vn(2026, 1, 28, 10, 0))
+    done = services.request_supplement(
+        ready(services, code, "Task_ThongBaoBoSung").id, "chuyenvien",
+        reason="Bản vẽ mặt bằng không đúng thực tế", items=["Bản vẽ mặt bằng"],
+        data={"thong_bao_bo_sung": "15/TB-UBND ngày 28/01/2026"})
+    return code, done

@@ -7,7 +7,12 @@ from datetime import timedelta
 
 import pytest
 from fixtures_replay import household_case
-from fixtures_services import AGENCY, GPXD, GPXD_STEPS, HO_KINH_DOANH, ready, vn
+from fixtures_services import (
+    AGENCY,
+    HO_KINH_DOANH,
+    gpxd_waiting_for_supplement,
+    vn,
+)
 
 from isobpmn.services import InvalidRequest, NotAllowed, UnknownCase
 
@@ -191,19 +196,7 @@ def test_apology_and_refusal_forms_and_the_end_of_open_steps(services, clock):
 
 
 def test_a_timer_that_ends_the_wait_for_a_supplement_ends_the_pause(services, clock):
-    clock.set(vn(2026, 1, 26, 9, 0))
-    code = services.receive_dossier(GPXD, AGENCY, "Lê Văn Cường", actor="motcua").case_code
-    for bpmn_id, actor, data in GPXD_STEPS[:2]:
-        clock.advance(hours=2)
-        services.complete_task(ready(services, code, bpmn_id).id, actor, data)
-    clock.set(vn(2026, 1, 27, 14, 0))
-    services.complete_task(ready(services, code, "Task_ThamDinh").id, "chuyenvien",
-                           {**GPXD_STEPS[2][2], "ket_qua_tham_dinh": "bo_sung"})
-    clock.set(vn(2026, 1, 28, 10, 0))
-    services.request_supplement(ready(services, code, "Task_ThongBaoBoSung").id, "chuyenvien",
-                                reason="Bản vẽ mặt bằng không đúng thực tế",
-                                items=["Bản vẽ mặt bằng"],
-                                data={"thong_bao_bo_sung": "15/TB-UBND ngày 28/01/2026"})
+    code, _ = gpxd_waiting_for_supplement(services, clock)
     services.run_worker_once(vn(2026, 2, 27, 10, 0))
     *_, asked, fired, resolved = services.case_replay(code, "admin").frames
     assert (asked.kind, asked.status, len(asked.pauses)) == ("supplement_requested", "paused", 1)

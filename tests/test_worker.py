@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from fixtures_services import AGENCY, GPXD, GPXD_STEPS, kinds, ready, together, vn
+from fixtures_services import (
+    AGENCY,
+    gpxd_waiting_for_supplement,
+    kinds,
+    together,
+    vn,
+)
 
 from isobpmn.services import Services
 
@@ -46,19 +52,7 @@ def test_working_days_timer_escalates_across_tet(escalating, clock):
 def test_building_permit_supplement_wait_expires_after_30_days(services, clock):
     """"Quá hạn bổ sung" (P30D) started Wed 28/01/2026 10:00 fires Fri 27/02 10:00, Tết or not,
     and the dossier ends at "Trả lại hồ sơ"."""
-    clock.set(vn(2026, 1, 26, 9, 0))
-    code = services.receive_dossier(GPXD, AGENCY, "Lê Văn Cường", actor="motcua").case_code
-    for bpmn_id, actor, data in GPXD_STEPS[:2]:
-        clock.advance(hours=2)
-        services.complete_task(ready(services, code, bpmn_id).id, actor, data)
-    clock.set(vn(2026, 1, 27, 14, 0))
-    services.complete_task(ready(services, code, "Task_ThamDinh").id, "chuyenvien",
-                           {**GPXD_STEPS[2][2], "ket_qua_tham_dinh": "bo_sung"})
-    clock.set(vn(2026, 1, 28, 10, 0))
-    done = services.request_supplement(
-        ready(services, code, "Task_ThongBaoBoSung").id, "chuyenvien",
-        reason="Bản vẽ mặt bằng không đúng thực tế", items=["Bản vẽ mặt bằng"],
-        data={"thong_bao_bo_sung": "15/TB-UBND ngày 28/01/2026"})
+    code, done = gpxd_waiting_for_supplement(services, clock)
     assert done.case_status == "paused"
     [timer] = services.case_view(code).timers
     assert timer.fire_at == vn(2026, 2, 27, 10, 0)
