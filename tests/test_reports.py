@@ -23,6 +23,8 @@ from fixtures_services import (
 )
 from fixtures_store import BACKENDS, PG_ENV, _postgres_schema
 
+from isobpmn.reports import Period
+from isobpmn.reports.rollup import window
 from isobpmn.services import InvalidRequest, NotAllowed, UnknownProcedure
 
 PROVINCE = "TINH-QN"
@@ -417,3 +419,59 @@ def test_cli_writes_the_form(province, tmp_path):
     assert refused.exit_code == 1 and "error: " in refused.output
     wrong = CliRunner().invoke(cli, [*args[:4], "--from", "31/02/2026", "--to", "01/03/2026"])
     assert wrong.exit_code == 2 and "dd/mm/yyyy" in wrong.output
+
+
+PERIODS = [MARCH, (date(2026, 2, 1), date(2026, 4, 10)), (date(2026, 3, 3), date(2026, 3, 11)),
+           (date(2026, 2, 15), date(2026, 3, 31)), (date(2026, 4, 1), date(2026, 4, 10)),
+           (date(2026, 3, 5), date(2026, 3, 5))]
+
+
+def _reports(services):
+    """Every report of every agency and period of the scenario."""
+    found = {}
+    for agency in (PROVINCE, AGENCY, OTHER_AGENCY):
+        for start, end in PERIODS:
+            board = services.dashboard(agency, start, end, actor="admin")
+            heat = services.step_heatmap(HO_KINH_DOANH, agency, start, end, actor="admin")
+            found[agency, start, end] = (board.totals, board.lines, board.procedures,
+                                         board.steps, board.officials, board.satisfaction,
+                                         board.working_day, heat.steps)
+    return found
+
+
+def _forget_sums(services):
+    from sqlalchemy import delete
+
+    from isobpmn.store import (
+        ReportCases,
+        ReportCaseTime,
+        ReportOfficials,
+        ReportRollup,
+        ReportSteps,
+    )
+
+    with services.db.write() as session:
+        for table in (ReportCases, ReportCaseTime, ReportOfficials, ReportSteps, ReportRollup):
+            session.execute(delete(table))
+
+
+def test_summed_days_give_the_same_reports(province):
+    """The pre-aggregates change how a report is read, never what it says: every figure of
+    every report is the same read from the projections and read from the sums, for periods
+    of whole months, parts of months, and days after the watermark."""
+    services, _ = province
+    live = _reports(services)
+    try:
+        done = services.roll_up_reports()
+        # from the first receipt (24/02) to the day before "now" (10/04), a month at a time
+        assert (done.first, done.until, done.runs) == (date(2026, 2, 24), date(2026, 4, 10), 2)
+        assert done.rows > 0
+        assert services.roll_up_reports().first is None  # nothing left
+        with services.db.read() as session:
+            march = window(session, Period.of_days(*MARCH, _calendar().tz))
+        # March comes whole from its month rows, nothing from the projections
+        assert (march.any_summed, march.month_first < march.month_end, march.live) == (
+            True, True, None)
+        assert _reports(services) == live
+    finally:
+        _forget_sums(services)

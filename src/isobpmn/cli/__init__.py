@@ -31,7 +31,7 @@ SUMMARIES = {
     "demo": "The demo: a province with officials and dossiers at every stage.",
     "export": "Export dossiers for process mining: an XES event log or a CSV table.",
     "document": "Generate the ISO procedure document of FILE (HTML, PDF or DOCX).",
-    "report": "Statutory reports: Biểu II.06a/VPCP/KSTT as XLSX or CSV.",
+    "report": "Statutory reports (Biểu II.06a/VPCP/KSTT, XLSX or CSV) and their daily sums.",
 }
 
 #: command name -> "module:attribute" of a click command, loaded lazily.

@@ -1,5 +1,6 @@
 """``isobpmn report ii06a``: Biểu II.06a/VPCP/KSTT of an agency and every agency below it,
-for a period, as an XLSX workbook laid out as the form or as CSV (docs/reports.md).
+for a period, as an XLSX workbook laid out as the form or as CSV (docs/reports.md);
+``isobpmn report rollup``: sum the days that are over into the reports' pre-aggregates.
 
 The file is written beside its final name (``.part``) and renamed once complete, so a failed
 report never leaves half a file; ``-o -`` writes it to standard output.
@@ -22,7 +23,7 @@ FORMATS = ("xlsx", "csv")
 
 @click.group()
 def report() -> None:
-    """Statutory reports: Biểu II.06a/VPCP/KSTT as XLSX or CSV."""
+    """Statutory reports (Biểu II.06a/VPCP/KSTT, XLSX or CSV) and their daily sums."""
 
 
 @report.command("ii06a")
@@ -69,3 +70,22 @@ def ii06a_command(agency: str, start: date, end: date, output: str | None, fmt: 
         if part.exists():
             part.unlink()
     click.echo(f"Biểu II.06a of {agency}, {start:%d/%m/%Y} – {end:%d/%m/%Y}: {target}")
+
+
+@report.command("rollup")
+@DATABASE_OPTION
+def rollup_command(database: str | None) -> None:
+    """Sum the days that are over into the reports' pre-aggregates.
+
+    The worker does this each round; run it after a bulk import or an upgrade to fill them
+    at once (a month per transaction, so an interrupted run keeps what it summed). Days
+    already summed are skipped; a change landing on a summed day is summed again.
+    """
+    with open_services(database) as services:
+        done = services.roll_up_reports()
+    if done.first is None:
+        click.echo("reports: nothing to sum, every day that is over is summed")
+        return
+    last = date.fromordinal(done.until.toordinal() - 1)
+    click.echo(f"reports: summed {done.days} day(s), {done.first:%d/%m/%Y} – {last:%d/%m/%Y}, "
+               f"{done.rows} row(s) in {done.runs} transaction(s)")

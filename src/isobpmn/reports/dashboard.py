@@ -20,10 +20,11 @@ from isobpmn.calendar import WorkingCalendar
 from isobpmn.model import Duration, ModelError, read_procedure
 from isobpmn.store import Procedure, ProcedureVersion, VersionStatus
 
-from .figures import CaseFigures, case_figures, procedure_titles
+from .figures import CaseFigures, case_parts, fold_figures, procedure_titles
 from .ii06a import TOTAL, II06aRow
 from .officetime import OfficeClock
 from .people import OfficialFigures, Satisfaction, official_figures, satisfaction
+from .rollup import Window, window
 from .scope import AgencyNode, Period
 from .times import (
     ProcessingTime,
@@ -75,10 +76,13 @@ class Dashboard:
 
 
 def ii06a_rows(session: Session, nodes: list[AgencyNode], period: Period,
-               now: datetime) -> tuple[list[II06aRow], CaseFigures]:
+               now: datetime, parts: dict | None = None) -> tuple[list[II06aRow], CaseFigures]:
     """The lines of Biểu II.06a, one per agency of ``nodes`` (zeros included), then the
-    total; and the total's figures."""
-    figures = case_figures(session, [n.id for n in nodes], period, now, by="agency")
+    total; and the total's figures (from ``parts`` of :func:`~.figures.case_parts` when
+    given)."""
+    if parts is None:
+        parts = case_parts(session, [n.id for n in nodes], period, now)
+    figures = fold_figures(session, parts, by="agency")
     lines = [II06aRow(str(i), n.code, n.name, n.depth, figures.get(n.id, CaseFigures()))
              for i, n in enumerate(nodes, start=1)]
     total = CaseFigures.total(line.figures for line in lines)
@@ -86,9 +90,17 @@ def ii06a_rows(session: Session, nodes: list[AgencyNode], period: Period,
 
 
 def _clock(session: Session, calendars: Mapping[int, WorkingCalendar], ids: list[int],
-           period: Period) -> OfficeClock:
+           w: Window) -> OfficeClock | None:
+    """The office clock of the part of the period read from the projections (None when the
+    whole period is summed)."""
+    if w.live is None:
+        return None
     return OfficeClock.spanning(session.get_bind().dialect.name, calendars,
-                                moments_to_measure(session, ids, period))
+                                moments_to_measure(session, ids, w.live))
+
+
+def _working_day(calendars: Mapping[int, WorkingCalendar]) -> timedelta:
+    return next(iter(calendars.values())).settings.standard_day
 
 
 _LIMITS: dict[str, Duration | None] = {}
@@ -134,10 +146,12 @@ def build_dashboard(session: Session, nodes: list[AgencyNode],
     """The dashboard of ``nodes[0]`` and the agencies below it (``nodes``, from
     :func:`~.scope.subtree`)."""
     ids = [n.id for n in nodes]
-    lines, totals = ii06a_rows(session, nodes, period, now)
-    clock = _clock(session, calendars, ids, period)
-    by_procedure = case_figures(session, ids, period, now, by="procedure")
-    times = processing_times(session, clock, ids, period)
+    w = window(session, period)
+    parts = case_parts(session, ids, period, now, w)
+    lines, totals = ii06a_rows(session, nodes, period, now, parts)
+    clock = _clock(session, calendars, ids, w)
+    by_procedure = fold_figures(session, parts, by="procedure")
+    times = processing_times(session, clock, ids, period, w)
     titles = procedure_titles(session, by_procedure)
     limits = _limits(session, list(by_procedure), ids)
     procedures = sorted(
@@ -147,10 +161,10 @@ def build_dashboard(session: Session, nodes: list[AgencyNode],
         key=lambda p: (-p.figures.received_total, p.code))
     return Dashboard(
         agency=nodes[0], parent_name=parent_name, period=period, as_of=period.as_of(now),
-        working_day=clock.working_day, totals=totals, lines=tuple(lines),
+        working_day=_working_day(calendars), totals=totals, lines=tuple(lines),
         procedures=tuple(procedures),
-        steps=tuple(step_figures(session, clock, ids, period)),
-        officials=tuple(official_figures(session, ids, period, now)),
+        steps=tuple(step_figures(session, clock, ids, period, w=w)),
+        officials=tuple(official_figures(session, ids, period, now, w)),
         satisfaction=satisfaction(session, ids, period))
 
 
@@ -194,8 +208,9 @@ def build_heatmap(session: Session, procedure_code: str, nodes: list[AgencyNode]
     version = session.execute(_newest([procedure_code], ids)).first()
     if version is None:
         return None
-    clock = _clock(session, calendars, ids, period)
+    w = window(session, period)
+    clock = _clock(session, calendars, ids, w)
     steps = step_figures(session, clock, ids, period, procedure_code=procedure_code,
-                         by_revision=False)
+                         by_revision=False, w=w)
     return Heatmap(procedure_code, version.title, version.revision, version.bpmn_xml,
-                   tuple(steps), clock.working_day)
+                   tuple(steps), _working_day(calendars))

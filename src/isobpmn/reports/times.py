@@ -23,17 +23,29 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, select, union_all
 from sqlalchemy.orm import Session
 
-from isobpmn.store import Case, CasePause, Outcome, Procedure, ProcedureVersion, Task, TaskState
+from isobpmn.store import (
+    Case,
+    CasePause,
+    Outcome,
+    Procedure,
+    ProcedureVersion,
+    ReportCases,
+    ReportCaseTime,
+    ReportSteps,
+    Task,
+    TaskState,
+)
 
-from .figures import count_if
+from .figures import Grouped, count_if, version_codes
 from .officetime import OfficeClock, fenced
+from .rollup import Window, rolled_sums, summed, window
 from .scope import Period
 
-__all__ = ["ProcessingTime", "StepFigures", "moments_to_measure", "processing_times",
-           "step_figures"]
+__all__ = ["ProcessingTime", "StepFigures", "case_measures", "measure_sums",
+           "moments_to_measure", "processing_times", "step_figures", "step_sums"]
 
 
 def _span(value: Any) -> timedelta | None:
@@ -56,14 +68,20 @@ def _resolved_in(period: Period) -> Any:
                 Case.outcome.is_not(None))
 
 
-def moments_to_measure(session: Session, agency_ids: list[int], period: Period) -> list:
-    """The earliest and latest moments the report's measures touch, to size the clock."""
+def _of_agencies(column: Any, agency_ids: list[int] | None) -> list[Any]:
+    return [] if agency_ids is None else [column.in_(agency_ids)]
+
+
+def moments_to_measure(session: Session, agency_ids: list[int] | None,
+                       period: Period) -> list:
+    """The earliest and latest moments the report's measures touch, to size the clock
+    (``agency_ids`` None: every agency)."""
     cases = session.execute(
         select(func.min(Case.received_at), func.max(Case.original_appointment_at))
-        .where(Case.agency_id.in_(agency_ids), _resolved_in(period))).one()
+        .where(*_of_agencies(Case.agency_id, agency_ids), _resolved_in(period))).one()
     tasks = session.execute(
         select(func.min(Task.ready_at), func.max(Task.due_at))
-        .where(Task.agency_id.in_(agency_ids), Task.state == TaskState.COMPLETED,
+        .where(*_of_agencies(Task.agency_id, agency_ids), Task.state == TaskState.COMPLETED,
                Task.completed_at >= period.start, Task.completed_at < period.end)).one()
     return [period.start, period.end, *cases, *tasks]
 
@@ -73,9 +91,12 @@ def _percentile_rank(count: Any) -> Any:
     return (count * 9 + 9) // 10
 
 
-def processing_times(session: Session, clock: OfficeClock, agency_ids: list[int],
-                     period: Period) -> dict[str, ProcessingTime]:
-    """:class:`ProcessingTime` per procedure code, of dossiers resolved in ``period``."""
+def case_measures(session: Session, clock: OfficeClock, agency_ids: list[int],
+                  period: Period) -> Any:
+    """A subquery of the dossiers resolved in ``period`` with their office time: ``id``,
+    ``agency_id``, ``version_id``, ``outcome``, ``day`` (of the resolution), ``used`` (clock
+    start to resolution, pauses excluded) and ``allowed`` (clock start to the appointment of
+    the receipt)."""
     start = func.coalesce(Case.clock_started_at, Case.received_at)
     calendar = clock.calendar_of(Case.agency_id).label("cal")
     pauses = (select(CasePause.case_id, calendar,
@@ -88,32 +109,100 @@ def processing_times(session: Session, clock: OfficeClock, agency_ids: list[int]
     paused = (select(pauses.c.case_id, func.sum(pe.value - ps.value).label("seconds"))
               .select_from(pauses).join(ps.days, ps.on).join(pe.days, pe.on)
               .group_by(pauses.c.case_id).subquery())
-    cases = (select(Case.id, Procedure.code.label("key"), calendar,
-                    *clock.columns(start, "cs"), *clock.columns(Case.resolved_at, "re"),
+    cases = (select(Case.id, Case.agency_id, Case.procedure_version_id.label("version_id"),
+                    Case.outcome, calendar, *clock.columns(start, "cs"),
+                    *clock.columns(Case.resolved_at, "re"),
                     *clock.columns(Case.original_appointment_at, "ap"))
-             .join(ProcedureVersion, ProcedureVersion.id == Case.procedure_version_id)
-             .join(Procedure, Procedure.id == ProcedureVersion.procedure_id)
              .where(Case.agency_id.in_(agency_ids), _resolved_in(period)))
     cases = fenced(cases)
     cs, re, ap = (clock.measure(cases, n) for n in ("cs", "re", "ap"))
     used = re.value - cs.value - func.coalesce(paused.c.seconds, 0)
-    measured = (select(cases.c.key, used.label("used"), (ap.value - cs.value).label("allowed"))
-                .select_from(cases).join(cs.days, cs.on).join(re.days, re.on)
-                .outerjoin(ap.days, ap.on).outerjoin(paused, paused.c.case_id == cases.c.id)
-                .subquery())
-    ranked = select(measured.c.key, measured.c.used, measured.c.allowed,
-                    func.row_number().over(partition_by=measured.c.key,
-                                           order_by=measured.c.used).label("rank"),
-                    func.count().over(partition_by=measured.c.key).label("n")).subquery()
-    query = (select(ranked.c.key, func.count().label("measured"),
-                    func.avg(ranked.c.used).label("average"),
-                    func.max(case((ranked.c.rank == _percentile_rank(ranked.c.n),
-                                   ranked.c.used))).label("p90"),
-                    func.avg(ranked.c.allowed).label("allowed"))
-             .group_by(ranked.c.key))
-    return {row.key: ProcessingTime(int(row.measured), _span(row.average), _span(row.p90),
-                                    _span(row.allowed))
-            for row in session.execute(query)}
+    return (select(cases.c.id, cases.c.agency_id, cases.c.version_id, cases.c.outcome,
+                   cases.c.re_day.label("day"), used.label("used"),
+                   (ap.value - cs.value).label("allowed"))
+            .select_from(cases).outerjoin(cs.days, cs.on).outerjoin(re.days, re.on)
+            .outerjoin(ap.days, ap.on).outerjoin(paused, paused.c.case_id == cases.c.id)
+            .subquery())
+
+
+def measure_sums(session: Session, measures: Any, *, by_day: bool = False) -> list[Grouped]:
+    """Sums and counts of ``used`` and ``allowed`` of :func:`case_measures`, per agency and
+    version (and day)."""
+    keys = [measures.c.agency_id, measures.c.version_id]
+    if by_day:
+        keys.append(measures.c.day)
+    query = (select(*keys,
+                    func.coalesce(func.sum(measures.c.used), 0).label("used_seconds"),
+                    func.count(measures.c.used).label("used_count"),
+                    func.coalesce(func.sum(measures.c.allowed), 0).label("allowed_seconds"),
+                    func.count(measures.c.allowed).label("allowed_count"))
+             .group_by(*keys))
+    return [Grouped(row[0], row[1], {"used_seconds": float(row.used_seconds),
+                                     "used_count": int(row.used_count),
+                                     "allowed_seconds": float(row.allowed_seconds),
+                                     "allowed_count": int(row.allowed_count)},
+                    row[2] if by_day else None)
+            for row in session.execute(query)]
+
+
+def processing_times(session: Session, clock: OfficeClock | None, agency_ids: list[int],
+                     period: Period, w: Window | None = None) -> dict[str, ProcessingTime]:
+    """:class:`ProcessingTime` per procedure code, of dossiers resolved in ``period``:
+    summed days from the pre-aggregates, the rest measured on ``clock`` (needed when the
+    window has a part read from the projections)."""
+    w = w or window(session, period)
+    sums: dict[int, list[float]] = {}
+
+    def add(version_id: int, counts: dict[str, Any]) -> None:
+        found = sums.setdefault(version_id, [0.0, 0, 0.0, 0])
+        found[0] += float(counts["used_seconds"])
+        found[1] += int(counts["used_count"])
+        found[2] += float(counts["allowed_seconds"])
+        found[3] += int(counts["allowed_count"])
+
+    for row in rolled_sums(session, ReportCases, [ReportCases.procedure_version_id],
+                           ("used_seconds", "used_count", "allowed_seconds", "allowed_count"),
+                           summed(ReportCases, w), agency_ids):
+        add(row[0], row._mapping)
+    times = [select(ReportCaseTime.procedure_version_id.label("version_id"),
+                    ReportCaseTime.used_seconds.label("used"))
+             .where(ReportCaseTime.agency_id.in_(agency_ids), ReportCaseTime.day >= w.first,
+                    ReportCaseTime.day < w.rolled_end)]
+    if w.live is not None:
+        if clock is None:
+            raise ValueError("processing times of days not summed need an office clock")
+        measures = case_measures(session, clock, agency_ids, w.live)
+        for found in measure_sums(session, measures):
+            add(found.version_id, found.counts)
+        times.append(select(measures.c.version_id, measures.c.used))
+    codes = version_codes(session, sums)
+    if not codes:
+        return {}
+    every = union_all(*times).subquery() if len(times) > 1 else times[0].subquery()
+    keyed = (select(Procedure.code.label("key"), every.c.used)
+             .join(ProcedureVersion, ProcedureVersion.id == every.c.version_id)
+             .join(Procedure, Procedure.id == ProcedureVersion.procedure_id)
+             .where(every.c.used.is_not(None)).subquery())
+    ranked = select(keyed.c.key, keyed.c.used,
+                    func.row_number().over(partition_by=keyed.c.key,
+                                           order_by=keyed.c.used).label("rank"),
+                    func.count().over(partition_by=keyed.c.key).label("n")).subquery()
+    p90 = {row.key: row.p90 for row in session.execute(
+        select(ranked.c.key, func.max(case((ranked.c.rank == _percentile_rank(ranked.c.n),
+                                            ranked.c.used))).label("p90"))
+        .group_by(ranked.c.key))}
+    by_code: dict[str, list[float]] = {}
+    for version_id, (used, used_n, allowed, allowed_n) in sums.items():
+        found = by_code.setdefault(codes[version_id][0], [0.0, 0, 0.0, 0])
+        found[0] += used
+        found[1] += used_n
+        found[2] += allowed
+        found[3] += allowed_n
+    return {code: ProcessingTime(int(used_n), _span(used / used_n if used_n else None),
+                                 _span(p90.get(code)),
+                                 _span(allowed / allowed_n if allowed_n else None))
+            for code, (used, used_n, allowed, allowed_n) in by_code.items()
+            if used_n or allowed_n}
 
 
 @dataclass(frozen=True)
@@ -148,40 +237,103 @@ def _number_key(number: str | None) -> tuple:
     return tuple((0, int(p)) if p.isdigit() else (1, p) for p in parts)
 
 
-def step_figures(session: Session, clock: OfficeClock, agency_ids: list[int], period: Period,
-                 *, procedure_code: str | None = None,
-                 by_revision: bool = True) -> list[StepFigures]:
-    """:class:`StepFigures` of the tasks completed in ``period``, per procedure revision and
-    step (``by_revision=False``: per procedure code and step, revisions together)."""
+def step_sums(session: Session, clock: OfficeClock, agency_ids: list[int], period: Period,
+              *, by_day: bool = False,
+              procedure_code: str | None = None) -> list[dict[str, Any]]:
+    """Steps completed in ``period`` per agency, procedure version and step (and local day of
+    the completion): how many, how many late, office time used and allotted (sums and how
+    many were measured), a name and number."""
     calendar = clock.calendar_of(Task.agency_id).label("cal")
-    tasks = (select(Procedure.code, ProcedureVersion.revision, Task.bpmn_id, Task.name,
+    tasks = (select(Task.agency_id, Case.procedure_version_id, Task.bpmn_id, Task.name,
                     Task.step_number, Task.outcome, Task.paused_seconds, calendar,
                     *clock.columns(Task.ready_at, "rd"), *clock.columns(Task.completed_at, "cp"),
                     *clock.columns(Task.due_at, "du"))
              .join(Case, Case.id == Task.case_id)
-             .join(ProcedureVersion, ProcedureVersion.id == Case.procedure_version_id)
-             .join(Procedure, Procedure.id == ProcedureVersion.procedure_id)
              .where(Task.agency_id.in_(agency_ids), Task.state == TaskState.COMPLETED,
                     Task.completed_at >= period.start, Task.completed_at < period.end))
     if procedure_code is not None:
-        tasks = tasks.where(Procedure.code == procedure_code)
+        tasks = (tasks.join(ProcedureVersion, ProcedureVersion.id == Case.procedure_version_id)
+                 .join(Procedure, Procedure.id == ProcedureVersion.procedure_id)
+                 .where(Procedure.code == procedure_code))
     tasks = fenced(tasks)
     rd, cp, du = (clock.measure(tasks, n) for n in ("rd", "cp", "du"))
     paused = func.coalesce(tasks.c.paused_seconds, 0)
-    keys = [tasks.c.code, tasks.c.bpmn_id]
-    if by_revision:
-        keys.insert(1, tasks.c.revision)
+    used, allotted = cp.value - rd.value - paused, du.value - rd.value - paused
+    keys = [tasks.c.agency_id, tasks.c.procedure_version_id, tasks.c.bpmn_id]
+    if by_day:
+        keys.append(tasks.c.cp_day)
     query = (select(*keys, func.max(tasks.c.name).label("name"),
                     func.min(tasks.c.step_number).label("number"),
                     func.count().label("completed"),
                     count_if(tasks.c.outcome == Outcome.LATE).label("late"),
-                    func.avg(cp.value - rd.value - paused).label("used"),
-                    func.avg(du.value - rd.value - paused).label("allotted"))
+                    func.coalesce(func.sum(used), 0).label("used_seconds"),
+                    func.count(used).label("used_count"),
+                    func.coalesce(func.sum(allotted), 0).label("allotted_seconds"),
+                    func.count(allotted).label("allotted_count"))
              .select_from(tasks).outerjoin(rd.days, rd.on).outerjoin(cp.days, cp.on)
              .outerjoin(du.days, du.on).group_by(*keys))
-    rows = [StepFigures(row.code, row.revision if by_revision else None, row.bpmn_id, row.name,
-                        row.number, int(row.completed), int(row.late), _span(row.used),
-                        _span(row.allotted))
-            for row in session.execute(query)]
+    found = []
+    for row in session.execute(query):
+        item = {"agency_id": row[0], "procedure_version_id": row[1], "bpmn_id": row[2],
+                "name": row.name, "step_number": row.number,
+                "completed": int(row.completed), "late": int(row.late),
+                "used_seconds": float(row.used_seconds), "used_count": int(row.used_count),
+                "allotted_seconds": float(row.allotted_seconds),
+                "allotted_count": int(row.allotted_count)}
+        if by_day:
+            item["day"] = row[3]
+        found.append(item)
+    return found
+
+
+_STEP_SUMS = ("completed", "late", "used_seconds", "used_count", "allotted_seconds",
+              "allotted_count")
+
+
+def step_figures(session: Session, clock: OfficeClock | None, agency_ids: list[int],
+                 period: Period, *, procedure_code: str | None = None,
+                 by_revision: bool = True, w: Window | None = None) -> list[StepFigures]:
+    """:class:`StepFigures` of the tasks completed in ``period``, per procedure revision and
+    step (``by_revision=False``: per procedure code and step, revisions together); summed
+    days from the pre-aggregates, the rest measured on ``clock``."""
+    w = w or window(session, period)
+    parts: list[dict[str, Any]] = []
+    condition = summed(ReportSteps, w)
+    if procedure_code is not None:
+        condition = and_(condition, ReportSteps.procedure_version_id.in_(
+            select(ProcedureVersion.id).join(Procedure)
+            .where(Procedure.code == procedure_code)))
+    for row in session.execute(
+            select(ReportSteps.procedure_version_id, ReportSteps.bpmn_id,
+                   func.max(ReportSteps.name).label("name"),
+                   func.min(ReportSteps.step_number).label("step_number"),
+                   *(func.sum(getattr(ReportSteps, n)).label(n) for n in _STEP_SUMS))
+            .where(ReportSteps.agency_id.in_(agency_ids), condition)
+            .group_by(ReportSteps.procedure_version_id, ReportSteps.bpmn_id)):
+        parts.append(dict(row._mapping))
+    if w.live is not None:
+        if clock is None:
+            raise ValueError("step figures of days not summed need an office clock")
+        parts.extend(step_sums(session, clock, agency_ids, w.live,
+                               procedure_code=procedure_code))
+    codes = version_codes(session, (p["procedure_version_id"] for p in parts))
+    folded: dict[tuple, dict[str, Any]] = {}
+    for part in parts:
+        code, revision = codes[part["procedure_version_id"]]
+        key = (code, revision if by_revision else None, part["bpmn_id"])
+        found = folded.setdefault(key, {"name": part["name"], "number": part["step_number"],
+                                        **dict.fromkeys(_STEP_SUMS, 0)})
+        found["name"] = max(found["name"], part["name"])
+        if part["step_number"] is not None and (found["number"] is None
+                                                or part["step_number"] < found["number"]):
+            found["number"] = part["step_number"]
+        for name in _STEP_SUMS:
+            found[name] += part[name] or 0
+    rows = [StepFigures(code, revision, bpmn_id, f["name"], f["number"], int(f["completed"]),
+                        int(f["late"]),
+                        _span(f["used_seconds"] / f["used_count"] if f["used_count"] else None),
+                        _span(f["allotted_seconds"] / f["allotted_count"]
+                              if f["allotted_count"] else None))
+            for (code, revision, bpmn_id), f in folded.items()]
     return sorted(rows, key=lambda s: (s.procedure_code, -(s.revision or 0),
                                        _number_key(s.number), s.name))

@@ -166,6 +166,7 @@ class Services:
     dashboard = _bound(reports.dashboard)
     statutory_report = _bound(reports.statutory_report)
     step_heatmap = _bound(reports.step_heatmap)
+    roll_up_reports = _bound(reports.roll_up_reports)
     # replay
     case_replay = _bound(case_replay.case_replay)
     # quality

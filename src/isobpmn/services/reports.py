@@ -12,9 +12,10 @@ figures come from :mod:`isobpmn.reports` (docs/reports.md).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from isobpmn import reports
@@ -25,11 +26,13 @@ from .access import agency_label, find_agency, find_user, roles_of, user_label
 from .context import ServiceContext
 from .errors import InvalidRequest, NotAllowed, UnknownProcedure
 
-__all__ = ["MAX_DAYS", "REPORT_FORMATS", "ReportAgency", "dashboard", "report_agencies",
-           "statutory_report", "step_heatmap"]
+__all__ = ["MAX_DAYS", "REPORT_FORMATS", "ReportAgency", "RollupReport", "dashboard",
+           "report_agencies", "roll_up_reports", "statutory_report", "step_heatmap"]
 
 #: The longest period one report covers (a leap year).
 MAX_DAYS = 366
+#: After summing this many rows, refresh the planner's statistics of the sums.
+ANALYZE_AFTER = 10_000
 #: Formats of the statutory report: mimetype by file extension.
 REPORT_FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -166,3 +169,50 @@ def step_heatmap(ctx: ServiceContext, procedure_code: str, agency: str, start: d
             raise UnknownProcedure(f"no procedure {procedure_code!r} in force serves "
                                    f"{agency_label(scope.agency)} or the agencies below it")
         return heatmap
+
+
+@dataclass(frozen=True)
+class RollupReport:
+    """What :func:`roll_up_reports` summed: local days ``[first, until)`` (None: nothing was
+    due), in ``runs`` transactions, and the rows written."""
+
+    first: date | None = None
+    until: date | None = None
+    runs: int = 0
+    rows: int = 0
+
+    @property
+    def days(self) -> int:
+        return (self.until - self.first).days if self.first and self.until else 0
+
+
+def roll_up_reports(ctx: ServiceContext, now: datetime | None = None, *,
+                    max_runs: int | None = None) -> RollupReport:
+    """Sum the days that are over into the reports' pre-aggregates (docs/reports.md), from
+    the watermark on, a month at most per transaction, until none is left (or ``max_runs``
+    transactions). The sums are derived from the projections, which they never change, so
+    no audit event is written. Run by the worker each round; cheap when nothing is due."""
+    now = now or ctx.now()
+    first = until = None
+    runs = rows = 0
+    while max_runs is None or runs < max_runs:
+        try:
+            with ctx.db.write() as session:
+                calendars = {row.id: ctx.calendars.of(row.id, row.calendar)
+                             for row in session.execute(select(Agency.id, Agency.calendar))}
+                run = reports.roll_up(session, calendars, now)
+        except ReportError as exc:
+            raise InvalidRequest(str(exc)) from None
+        except IntegrityError:
+            break  # another worker began the first roll-up at the same moment
+        if run.first is None:
+            break
+        runs += 1
+        first = first or run.first
+        until = run.until
+        rows += run.case_rows + run.step_rows + run.official_rows
+        if not run.remaining_days:
+            break
+    if rows >= ANALYZE_AFTER:
+        reports.refresh_statistics(ctx.db.engine)
+    return RollupReport(first, until, runs, rows)

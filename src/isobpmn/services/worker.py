@@ -38,6 +38,7 @@ from .errors import ServiceError
 from .kinds import EventKind
 from .lifecycle import ACTIVE, close_pauses
 from .progress import resolve_case, supplement_waits
+from .reports import RollupReport, roll_up_reports
 from .sla import SweepReport, sweep_sla
 
 __all__ = ["TimerFailed", "WorkerReport", "default_worker_id", "run_worker", "run_worker_once"]
@@ -45,11 +46,13 @@ __all__ = ["TimerFailed", "WorkerReport", "default_worker_id", "run_worker", "ru
 
 @dataclass
 class WorkerReport:
-    """What one round did: timers fired (dossier code, timer id), failures, the SLA sweep."""
+    """What one round did: timers fired (dossier code, timer id), failures, the SLA sweep,
+    the days summed for the reports."""
 
     fired: list[tuple[str, str]] = field(default_factory=list)
     failed: list[tuple[int, str]] = field(default_factory=list)
     sla: SweepReport | None = None
+    rollup: RollupReport | None = None
 
 
 class TimerFailed(ServiceError):
@@ -66,7 +69,8 @@ def default_worker_id() -> str:
 
 def run_worker_once(ctx: ServiceContext, now: datetime | None = None,
                     worker_id: str | None = None) -> WorkerReport:
-    """Fire every timer due at ``now`` (default: the clock), then sweep SLA states."""
+    """Fire every timer due at ``now`` (default: the clock), sweep SLA states, then sum the
+    days that are over for the reports (one transaction of at most a month per round)."""
     now = now or ctx.now()
     worker = worker_id or default_worker_id()
     report = WorkerReport()
@@ -81,6 +85,7 @@ def run_worker_once(ctx: ServiceContext, now: datetime | None = None,
             break
         report.fired.extend(outcome)
     report.sla = sweep_sla(ctx, now, actor_name=f"worker {worker}")
+    report.rollup = roll_up_reports(ctx, now, max_runs=1)
     return report
 
 

@@ -29,6 +29,7 @@ from .choices import (
     Outcome,
     PauseReason,
     ReviewVerdict,
+    RollupSpan,
     SlaState,
     TaskState,
     VersionStatus,
@@ -64,6 +65,14 @@ from .models import (
     User,
     VersionReview,
 )
+from .rollups import (
+    ReportCases,
+    ReportCaseTime,
+    ReportOfficials,
+    ReportRollup,
+    ReportSteps,
+    lower_watermark,
+)
 
 __all__ = [
     "OPEN_TASK_STATES",
@@ -97,7 +106,13 @@ __all__ = [
     "ProcedureVersion",
     "QualityObjective",
     "Rating",
+    "ReportCaseTime",
+    "ReportCases",
+    "ReportOfficials",
+    "ReportRollup",
+    "ReportSteps",
     "ReviewVerdict",
+    "RollupSpan",
     "SlaState",
     "StoreError",
     "Task",
@@ -113,6 +128,7 @@ __all__ = [
     "default_url",
     "display_url",
     "head",
+    "lower_watermark",
     "make_engine",
     "normalize_url",
     "resolve_url",

@@ -122,3 +122,10 @@ class NonconformityStatus(StrEnum):
     ACTION_PLANNED = "action_planned"
     IMPLEMENTED = "implemented"
     CLOSED = "closed"
+
+
+class RollupSpan(StrEnum):
+    """What a row of the reports' pre-aggregates covers."""
+
+    DAY = "day"
+    MONTH = "month"  # the month starting on the row's day

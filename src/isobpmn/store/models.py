@@ -55,6 +55,8 @@ ENGINE_ID = String(64)  # an engine task id (UUID text)
 #: Partial-index predicates, written once for both dialects (and repeated in the migration).
 OPEN_TASKS = text("state IN ('ready', 'claimed')")
 UNFIRED = text("fired_at IS NULL")
+CASE_IS_OPEN = text("resolved_at IS NULL")
+AWAITING_RETURN = text("resolved_at IS NOT NULL AND returned_at IS NULL")
 
 
 def _where(predicate) -> dict[str, Any]:
@@ -268,6 +270,11 @@ class Case(Base):
         one_of("outcome", Outcome),
         Index("ix_cases_agency_id_received_at", "agency_id", "received_at"),
         Index("ix_cases_status_appointment_at", "status", "appointment_at"),
+        Index("ix_cases_agency_id_resolved_at", "agency_id", "resolved_at",
+              postgresql_include=["outcome", "returned_at", "procedure_version_id"]),
+        Index("ix_cases_open_agency_id", "agency_id", "received_at", **_where(CASE_IS_OPEN)),
+        Index("ix_cases_awaiting_return", "agency_id", "resolved_at",
+              **_where(AWAITING_RETURN)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -361,6 +368,7 @@ class Task(Base):
         Index("ix_tasks_claimed_by_state", "claimed_by", "state"),
         Index("ix_tasks_completed_by_completed_at", "completed_by", "completed_at"),
         Index("ix_tasks_open_due_at", "due_at", **_where(OPEN_TASKS)),
+        Index("ix_tasks_agency_id_completed_at", "agency_id", "completed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -420,10 +428,11 @@ class Rating(Base):
     """The applicant's satisfaction rating of a returned dossier: one per case."""
 
     __tablename__ = "ratings"
+    __table_args__ = (Index("ix_ratings_agency_id_created_at", "agency_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
-    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
     score: Mapped[int] = mapped_column(Integer)
     comment: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -458,3 +467,13 @@ class Event(Base):
 
 
 from .quality import Nonconformity, QualityObjective  # noqa: E402,F401  (registers the tables)
+from .rollups import (  # noqa: E402,F401  (registers the tables)
+    ReportCases,
+    ReportCaseTime,
+    ReportOfficials,
+    ReportRollup,
+    ReportSteps,
+    install,
+)
+
+install()
