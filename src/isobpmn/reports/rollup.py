@@ -247,7 +247,7 @@ def _moments(session: Session, agency_ids: list[int],
 def _case_rows(session: Session, clock: OfficeClock, agency_ids: list[int],
                period: Period) -> list[dict[str, Any]]:
     from .figures import ended_counts, received_counts
-    from .times import case_measures, measure_sums
+    from .times import case_measures
 
     rows: dict[tuple, dict[str, Any]] = {}
 
@@ -264,12 +264,20 @@ def _case_rows(session: Session, clock: OfficeClock, agency_ids: list[int],
     for found in ended_counts(session, agency_ids, period, clock=clock):
         row(found.day, found.agency_id, found.version_id).update(found.counts)
     measures = case_measures(session, clock, agency_ids, period)
-    for found in measure_sums(session, measures, by_day=True):
-        row(found.day, found.agency_id, found.version_id).update(found.counts)
-    session.execute(insert(ReportCaseTime).from_select(
-        ["case_id", "day", "agency_id", "procedure_version_id", "used_seconds"],
-        select(measures.c.id, measures.c.day, measures.c.agency_id, measures.c.version_id,
-               measures.c.used).where(measures.c.outcome.is_not(None))))
+    times = []
+    for found in session.execute(select(measures).where(measures.c.outcome.is_not(None))):
+        sums = row(found.day, found.agency_id, found.version_id)
+        if found.used is not None:
+            sums["used_seconds"] += float(found.used)
+            sums["used_count"] += 1
+        if found.allowed is not None:
+            sums["allowed_seconds"] += float(found.allowed)
+            sums["allowed_count"] += 1
+        times.append({"case_id": found.id, "day": found.day, "agency_id": found.agency_id,
+                      "procedure_version_id": found.version_id,
+                      "used_seconds": None if found.used is None else float(found.used)})
+    if times:
+        session.execute(insert(ReportCaseTime), times)
     return list(rows.values())
 
 
