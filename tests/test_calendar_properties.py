@@ -111,3 +111,28 @@ def test_clock_start_is_the_next_start_or_later(received: datetime) -> None:
     started = CALENDAR.clock_start(received)
     assert started >= CALENDAR.next_working_start(received)
     assert CALENDAR.next_working_start(started) == started
+
+
+@fast
+@given(moments, st.integers(0, 400))
+def test_rewind_leaves_exactly_the_amount_and_no_earlier_moment_does(moment: datetime,
+                                                                     quarters: int) -> None:
+    """``rewind(m, a)`` is the earliest moment with at most ``a`` of office time left until
+    ``m``: exactly ``a`` from it, more from any moment a second before."""
+    moment = CALENDAR.localize(moment)
+    amount = timedelta(minutes=15 * quarters)
+    found = CALENDAR.rewind(moment, amount)
+    assert found <= moment
+    assert CALENDAR.working_time_between(found, moment) == amount
+    assert CALENDAR.working_time_between(found - timedelta(seconds=1), moment) > amount
+
+
+def test_rewind_stops_at_the_end_of_the_interval_before():
+    """1 h before 14:30 on a Monday lands on 13:30, the start of the afternoon; the earliest
+    moment with only that hour left is the end of the morning, 11:30."""
+    monday = datetime(2026, 3, 2, 14, 30)
+    assert CALENDAR.rewind(monday, timedelta(hours=1)).replace(tzinfo=None) == \
+        datetime(2026, 3, 2, 11, 30)
+    # across the weekend: 2 h before Monday 08:00 is Friday 16:00
+    assert CALENDAR.rewind(datetime(2026, 3, 2, 8, 0), timedelta(hours=2)).replace(
+        tzinfo=None) == datetime(2026, 2, 27, 16, 0)

@@ -6,7 +6,13 @@ import pytest
 from fixtures_services import AGENCY, GPXD, GPXD_STEPS, HO_KINH_DOANH, kinds, ready, vn
 from fixtures_services import HKD_HAPPY as HAPPY
 
-from isobpmn.services import ApologyRequired, CaseNotOpen, InvalidRequest, NotAllowed
+from isobpmn.services import (
+    ApologyRequired,
+    CaseNotOpen,
+    InvalidRequest,
+    NotAllowed,
+    SweepReport,
+)
 
 
 def test_building_permit_late_with_an_apology(services, clock):
@@ -59,11 +65,11 @@ def test_sla_states_move_with_the_clock(services, clock):
     check = ready(services, code, "Task_TiepNhan")
     assert (check.due_at, check.sla_state) == (vn(2026, 3, 3, 15, 0), "on_track")
     # 0.5 working day = 4 h; due soon within max(20 % of 4 h, 1 working hour) = 1 h
-    assert services.sweep_sla(vn(2026, 3, 3, 13, 50)).changed == 0  # 1 h 10 min left
+    assert services.sweep_sla(vn(2026, 3, 3, 13, 50)) == SweepReport(0, 0, 0)  # nothing read
     report = services.sweep_sla(vn(2026, 3, 3, 14, 0))
-    assert (report.changed, report.cases) == (1, 1)
+    assert (report.checked, report.changed, report.cases) == (1, 1, 1)
     assert ready(services, code, "Task_TiepNhan").sla_state == "due_soon"
-    assert services.sweep_sla(vn(2026, 3, 3, 14, 30)).changed == 0
+    assert services.sweep_sla(vn(2026, 3, 3, 14, 30)) == SweepReport(0, 0, 0)
     assert services.sweep_sla(vn(2026, 3, 3, 15, 1)).changed == 1
     assert ready(services, code, "Task_TiepNhan").sla_state == "overdue"
     events = services.case_view(code).events

@@ -42,6 +42,8 @@ REASON_WEEKEND = "Cuối tuần"
 
 #: Longest run of days off the calendar accepts before it calls the settings broken.
 _MAX_DAYS_OFF = 366
+#: How far back :meth:`WorkingCalendar.rewind` walks (ten years).
+MAX_REWIND_DAYS = 3660
 _MICROSECONDS_PER_HOUR = 3_600_000_000
 
 
@@ -223,6 +225,24 @@ class WorkingCalendar:
             while remaining > self._standard_day:  # whole days need no interval walk
                 remaining -= self._standard_day
                 day = self.next_working_day(day)
+
+    def rewind(self, moment: datetime, amount: timedelta) -> datetime:
+        """The earliest moment from which at most ``amount`` of office time is left until
+        ``moment``: ``working_time_between(result, moment) == amount`` when there is that much
+        office time before ``moment``, and any later moment leaves less (at the end of an
+        office interval when the amount runs out exactly at the start of the next one)."""
+        moment = self.localize(moment)
+        day, remaining = moment.date(), max(amount, timedelta(0))
+        for _ in range(MAX_REWIND_DAYS):
+            for start, end in reversed(self.office_intervals(day)):
+                finish = min(end, moment)
+                if finish <= start:
+                    continue
+                if remaining < finish - start:
+                    return finish - remaining
+                remaining -= finish - start
+            day -= timedelta(days=1)
+        return self._day_start(self.next_working_day(day))
 
     # -- measuring -------------------------------------------------------------------------
 

@@ -59,7 +59,7 @@ from isobpmn.store import (
 )
 
 from .context import ServiceContext
-from .deadlines import sla_state
+from .deadlines import sla_state, warn_at
 from .errors import Conflict, EngineFailed, UnknownCase, UnknownTask
 
 __all__ = ["CaseWork", "Projection", "after_commit", "find_case", "lock_case", "lock_task", "spec_of",
@@ -331,6 +331,7 @@ class CaseWork:
                     unit_code=(role.unit or None) if role is not None else None,
                     state=TaskState.READY, ready_at=ready_at, due_at=due_at, paused_seconds=0,
                     sla_state=sla_state(self.calendar, self.ctx.settings, now, started, due_at),
+                    warn_at=warn_at(self.calendar, self.ctx.settings, started, due_at),
                     data={}, claimed_by=None, claimed_at=None, completed_by=None,
                     completed_at=None, outcome=None)
 

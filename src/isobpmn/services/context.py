@@ -36,8 +36,6 @@ class ServiceSettings:
     due_soon_fraction: Decimal = Decimal("0.2")
     #: … or at most this much office time, whichever is larger.
     due_soon_minimum: timedelta = timedelta(hours=1)
-    #: The SLA sweep looks at open steps due within this much calendar time (or overdue).
-    sla_horizon: timedelta = timedelta(days=45)
     #: Roles that may reassign tasks and sign apology letters (admins may too).
     leader_roles: tuple[str, ...] = ("lanh-dao",)
     #: Roles of the one-stop desk: receive dossiers and supplements, refuse, return results.

@@ -23,7 +23,7 @@ from isobpmn.store import Outcome, SlaState
 
 from .context import ServiceSettings
 
-__all__ = ["outcome", "push", "sla_state"]
+__all__ = ["outcome", "push", "sla_state", "warn_at"]
 
 
 def outcome(finished_at: datetime, due_at: datetime | None,
@@ -46,6 +46,15 @@ def push(calendar: WorkingCalendar, moment: datetime | None, span: timedelta) ->
     return calendar.add(moment, Duration(days, TimeUnit.WORKING_DAYS))
 
 
+def _warning(calendar: WorkingCalendar, settings: ServiceSettings, ready_at: datetime,
+             due_at: datetime, paused_seconds: int) -> timedelta:
+    """The office time left at which a step turns yellow (see the module)."""
+    allotment = calendar.working_time_between(ready_at, due_at) - timedelta(seconds=paused_seconds)
+    share = timedelta(microseconds=int(max(allotment, timedelta(0)) // timedelta(microseconds=1)
+                                       * settings.due_soon_fraction))
+    return max(share, settings.due_soon_minimum)
+
+
 def sla_state(calendar: WorkingCalendar, settings: ServiceSettings, now: datetime,
               ready_at: datetime, due_at: datetime | None, paused_seconds: int = 0) -> SlaState:
     """The display state of an open step at ``now`` (see the module)."""
@@ -53,9 +62,17 @@ def sla_state(calendar: WorkingCalendar, settings: ServiceSettings, now: datetim
         return SlaState.ON_TRACK
     if now > due_at:
         return SlaState.OVERDUE
-    allotment = calendar.working_time_between(ready_at, due_at) - timedelta(seconds=paused_seconds)
-    share = timedelta(microseconds=int(max(allotment, timedelta(0)) // timedelta(microseconds=1)
-                                       * settings.due_soon_fraction))
-    threshold = max(share, settings.due_soon_minimum)
+    threshold = _warning(calendar, settings, ready_at, due_at, paused_seconds)
     left = calendar.working_time_between(now, due_at)
     return SlaState.DUE_SOON if left <= threshold else SlaState.ON_TRACK
+
+
+def warn_at(calendar: WorkingCalendar, settings: ServiceSettings, ready_at: datetime,
+            due_at: datetime | None, paused_seconds: int = 0) -> datetime | None:
+    """The moment an open step turns yellow: from then on :func:`sla_state` says
+    ``due_soon`` (until ``due_at`` passes). Stored with the step, so the SLA sweep finds the
+    steps whose state changes with an index instead of measuring every open step."""
+    if due_at is None:
+        return None
+    return calendar.rewind(due_at, _warning(calendar, settings, ready_at, due_at,
+                                            paused_seconds))

@@ -44,7 +44,7 @@ from isobpmn.store import (
 from isobpmn.textfmt import format_datetime
 
 from .context import ServiceSettings
-from .deadlines import outcome, push, sla_state
+from .deadlines import outcome, push, sla_state, warn_at
 from .errors import ApologyRequired, CaseNotOpen
 
 __all__ = ["ACTIVE", "case_outcome", "check_apology", "check_open", "close_pauses",
@@ -115,9 +115,10 @@ def close_pauses(session: Session, case: Case, at: datetime, calendar: WorkingCa
         own = calendar.working_time_between(max(started, task.ready_at), at)
         task.due_at = push(calendar, task.due_at, own)
         task.paused_seconds = (task.paused_seconds or 0) + int(own.total_seconds())
-        task.sla_state = sla_state(calendar, settings, at,
-                                   max(task.ready_at, case.clock_started_at or task.ready_at),
-                                   task.due_at, task.paused_seconds)
+        started_at = max(task.ready_at, case.clock_started_at or task.ready_at)
+        task.sla_state = sla_state(calendar, settings, at, started_at, task.due_at,
+                                   task.paused_seconds)
+        task.warn_at = warn_at(calendar, settings, started_at, task.due_at, task.paused_seconds)
     if case.status == CaseStatus.PAUSED:
         case.status = CaseStatus.OPEN
     return held

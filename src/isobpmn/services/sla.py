@@ -5,11 +5,14 @@ the allotment, 1 working hour) by default, :class:`ServiceSettings`), ``overdue`
 the due moment). Steps of a paused dossier are left alone: their clock stands still, and the
 supplement's arrival pushes their due moments and recomputes their state.
 
-The sweep reads the candidates (open steps with a due moment within the horizon, not yet
-overdue, of open dossiers) in one read transaction, then writes each dossier whose steps change
-in a transaction of its own: the dossier is locked, the states recomputed, one ``sla_changed``
-event per step written. Each dossier's change fully happens or not at all; a sweep that stops
-half-way is finished by the next one.
+Every step is stored with the moment it turns yellow (``tasks.warn_at``, set with its due
+moment), so the sweep reads only the candidates, through the partial indexes of open steps:
+green steps whose ``warn_at`` has come, and steps not yet red whose due moment has passed —
+whatever the number of open steps. It reads them in one read transaction, confirms each with
+the calendar, then writes each dossier whose steps change in a transaction of its own: the
+dossier is locked, the states recomputed, one ``sla_changed`` event per step written. Each
+dossier's change fully happens or not at all; a sweep that stops half-way is finished by the
+next one. A step projected before ``warn_at`` existed is measured once and given its moment.
 """
 
 from __future__ import annotations
@@ -18,14 +21,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, bindparam, or_, select, update
 
 from isobpmn.audit import append_event, case_chain
 from isobpmn.store import TASK_IS_OPEN, Agency, Case, CaseStatus, SlaState, Task
 
 from .casework import lock_case, transaction
 from .context import ServiceContext
-from .deadlines import sla_state
+from .deadlines import sla_state, warn_at
 from .kinds import EventKind
 
 __all__ = ["SweepReport", "sweep_sla"]
@@ -45,21 +48,41 @@ def sweep_sla(ctx: ServiceContext, now: datetime | None = None,
     with ctx.db.read() as session:
         rows = session.execute(
             select(Task.id, Task.case_id, Task.ready_at, Task.due_at, Task.paused_seconds,
-                   Task.sla_state, Agency.id, Agency.calendar, Case.clock_started_at)
+                   Task.sla_state, Task.warn_at, Agency.id, Agency.calendar,
+                   Case.clock_started_at)
             .join(Case, Case.id == Task.case_id).join(Agency, Agency.id == Task.agency_id)
-            .where(TASK_IS_OPEN, Task.due_at.is_not(None),
-                   Task.due_at <= now + ctx.settings.sla_horizon,
-                   Task.sla_state != SlaState.OVERDUE, Case.status == CaseStatus.OPEN)).all()
+            .where(TASK_IS_OPEN, Task.due_at.is_not(None), Case.status == CaseStatus.OPEN,
+                   or_(and_(Task.due_at < now, Task.sla_state != SlaState.OVERDUE),
+                       and_(Task.sla_state == SlaState.ON_TRACK,
+                            or_(Task.warn_at <= now, Task.warn_at.is_(None)))))).all()
     changing: dict[int, list[int]] = defaultdict(list)
-    for task_id, case_id, ready_at, due_at, paused, state, agency_id, settings, clock in rows:
+    unwarned: list[dict] = []
+    for (task_id, case_id, ready_at, due_at, paused, state, warning, agency_id, settings,
+         clock) in rows:
         calendar = ctx.calendars.of(agency_id, settings)
         start = max(ready_at, clock or ready_at)
+        if warning is None:
+            unwarned.append({"task_id": task_id, "warn_at": warn_at(
+                calendar, ctx.settings, start, due_at, paused)})
         if sla_state(calendar, ctx.settings, now, start, due_at, paused) != state:
             changing[case_id].append(task_id)
+    if unwarned:
+        _remember_warnings(ctx, unwarned)
     changed = 0
     for case_id, task_ids in changing.items():
         changed += _apply(ctx, case_id, task_ids, now, actor_name)
     return SweepReport(len(rows), changed, len(changing))
+
+
+def _remember_warnings(ctx: ServiceContext, rows: list[dict]) -> None:
+    """Store when the steps projected before ``warn_at`` existed turn yellow, so later
+    sweeps skip them until then (projection upkeep, no state change: no event)."""
+    with transaction(ctx) as session:
+        tasks = Task.__table__
+        session.execute(update(tasks).where(tasks.c.id == bindparam("task_id"), TASK_IS_OPEN,
+                                            tasks.c.warn_at.is_(None))
+                        .values(warn_at=bindparam("warn")),
+                        [{"task_id": r["task_id"], "warn": r["warn_at"]} for r in rows])
 
 
 def _apply(ctx: ServiceContext, case_id: int, task_ids: list[int], now: datetime,

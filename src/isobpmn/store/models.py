@@ -354,8 +354,8 @@ class Task(Base):
     """A human task projected from the engine, so inboxes and reports never load a workflow.
 
     ``agency_id`` repeats the case's agency so an inbox (agency, state, role) is one index
-    range; the partial index on ``due_at`` covers open tasks only, for the SLA sweep (its
-    queries filter with :data:`TASK_IS_OPEN`).
+    range; the partial indexes on ``due_at`` and ``warn_at`` cover open tasks only, for the SLA
+    sweep (its queries filter with :data:`TASK_IS_OPEN`).
     """
 
     __tablename__ = "tasks"
@@ -369,6 +369,7 @@ class Task(Base):
         Index("ix_tasks_completed_by_completed_at", "completed_by", "completed_at"),
         Index("ix_tasks_open_due_at", "due_at", **_where(OPEN_TASKS)),
         Index("ix_tasks_agency_id_completed_at", "agency_id", "completed_at"),
+        Index("ix_tasks_open_warn_at", "warn_at", **_where(OPEN_TASKS)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -384,6 +385,8 @@ class Task(Base):
     state: Mapped[str] = mapped_column(String(20), default=TaskState.READY)
     ready_at: Mapped[datetime] = mapped_column(UTCDateTime)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When the step turns yellow (``due_soon``), for the SLA sweep's index.
+    warn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     paused_seconds: Mapped[int] = mapped_column(Integer, default=0)
     claimed_by: Mapped[int | None] = mapped_column(_user_fk())
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
