@@ -46,9 +46,12 @@ test: install editor
 	$(BIN)/python -m pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$status
 
-## docs: regenerate the command reference from the commands' own help
+## docs: regenerate the command reference from the commands' own help, and the configuration
+## reference from the settings code
 docs: install
 	$(BIN)/python -m isobpmn.cli.reference > docs/cli.md
+	$(BIN)/python -c 'from isobpmn.cli.worker import worker; from isobpmn.web.config import reference; print(reference(worker), end="")' > docs/configuration.md
+	$(BIN)/python -c 'from pathlib import Path; from isobpmn.web.config import with_settings_index as index; p = Path("docs/web.md"); p.write_text(index(p.read_text(encoding="utf-8")), encoding="utf-8")'
 	$(BIN)/python -c 'from pathlib import Path; from isobpmn.lint import all_rules; from isobpmn.lint.docs import rule_page; d = Path("docs/rules"); d.mkdir(exist_ok=True); [(d / f"{r.id}.md").write_text(rule_page(r), encoding="utf-8") for r in all_rules().values()]'
 	$(BIN)/python -c 'from pathlib import Path; from isobpmn.cli.reference import with_presets_table as table; p = Path("docs/validate.md"); p.write_text(table(p.read_text(encoding="utf-8")), encoding="utf-8")'
 

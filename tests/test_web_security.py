@@ -1,27 +1,23 @@
 """Over the whole URL map: every POST without a CSRF token is refused, every page that is not
-public needs a signed-in user (or an API token), and responses carry no secrets."""
+declared public needs a signed-in user (or an API token), and responses carry no secrets.
+Who else may reach what is the permission matrix's (tests/test_web_permissions.py)."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
-
 from fixtures_web import PASSWORD, make_app
 
-#: Endpoints anyone may reach without signing in.
-PUBLIC = {"static", "auth.login", "i18n.switch", "home.health", "home.index"}
-PUBLIC_PREFIXES = ("lookup.", )
 #: API endpoints authenticate with bearer tokens: no cookie, so no CSRF, but a 401 without.
 API_PREFIX = "api."
-API_PUBLIC_PATHS = {"/api/v1/openapi.json"}
 
 
 def _url(rule) -> str:
-    values = {}
-    for name in rule.arguments:
-        converter = rule._converters[name].__class__.__name__
-        values[name] = 1 if "Integer" in converter else "X"
+    from werkzeug.routing.converters import NumberConverter
+
+    values = {name: 1 if isinstance(rule._converters[name], NumberConverter) else "X"
+              for name in rule.arguments}
     return rule.build(values, append_unknown=False)[1]
 
 
@@ -60,12 +56,13 @@ def test_every_post_without_csrf_token_is_refused(secured):
 
 
 def test_every_non_public_page_requires_sign_in(secured):
+    from isobpmn.web.context import PUBLIC, declared_permission
+
     client = secured.test_client()
     checked = 0
     for rule in _rules(secured, "GET"):
         endpoint = rule.endpoint
-        if endpoint in PUBLIC or endpoint.startswith(PUBLIC_PREFIXES) \
-                or rule.rule in API_PUBLIC_PATHS:
+        if declared_permission(secured, endpoint) == PUBLIC:
             continue
         response = client.get(_url(rule))
         if endpoint.startswith(API_PREFIX):
@@ -75,6 +72,15 @@ def test_every_non_public_page_requires_sign_in(secured):
             assert "/dang-nhap" in response.headers["Location"], rule.rule
         checked += 1
     assert checked >= 8
+
+
+def test_only_the_known_pages_are_public(app):
+    """Making a page public is a decision: the list changes with it."""
+    from isobpmn.web.context import PUBLIC, declared_permission
+
+    public = {e for e in app.view_functions if declared_permission(app, e) == PUBLIC}
+    assert public == {"static", "auth.login", "auth.logout", "i18n.switch", "home.health",
+                      "home.index", "lookup.index", "lookup.rate", "api.openapi_document"}
 
 
 def test_every_blueprint_is_registered(app):

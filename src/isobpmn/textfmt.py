@@ -27,11 +27,24 @@ def weekday_name(value: date, lang: str = "vi") -> str:
     return WEEKDAYS["vi" if lang == "vi" else "en"][value.weekday()]
 
 
+#: Years a typed moment may fall in: anything else is a typing error, and a moment near the
+#: ends of ``datetime``'s range cannot even be moved to another time zone.
+YEARS = range(1900, 3000)
+
+
 def parse_datetime(text: str) -> datetime:
     """Read ``"12/02/2026 14:00"``, ``"12/02/2026"`` (00:00) or ISO 8601; naive result.
 
-    Raises ``ValueError`` with the accepted forms.
+    Raises ``ValueError`` with the accepted forms, or the years accepted (:data:`YEARS`).
     """
+    moment = _parse_datetime(text)
+    if moment.year not in YEARS:
+        raise ValueError(f"the moment {text!r} is not in the years {YEARS.start} to "
+                         f"{YEARS.stop - 1}; check the year")
+    return moment
+
+
+def _parse_datetime(text: str) -> datetime:
     cleaned = " ".join(text.strip().split())
     for pattern in ("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y", "%d-%m-%Y %H:%M",
                     "%d-%m-%Y"):

@@ -1,8 +1,12 @@
 """``isobpmn serve``: the web app on a development server, with the worker in a thread.
 
 Production runs ``gunicorn 'isobpmn.web.wsgi:app'`` and ``isobpmn worker`` as separate
-processes. The command line and the web app are separate faces that do not import each other,
-so the app is started by name, as gunicorn does (:data:`APP_FACTORY`).
+processes (docs/deploy.md). The command line and the web app are separate faces that do not
+import each other, so the app is started by name, as gunicorn does (:data:`APP_FACTORY`).
+
+The app sets up logging from its settings (``ISOBPMN_LOG_FORMAT``, ``ISOBPMN_LOG_LEVEL``); the
+worker thread logs its rounds through it, and with ``ISOBPMN_LOG_REQUESTS`` the app's own
+request lines replace the development server's.
 """
 
 from __future__ import annotations
@@ -62,7 +66,9 @@ def serve(host: str, port: int, database: str | None, worker: bool) -> None:
     except _by_name(CONFIG_ERROR) as exc:
         db.dispose()
         fail(str(exc))
-    server = make_server(host, port, app, threaded=True)  # a port in use: message, exit 1
+    handler = _quiet_handler() if app.config.get("LOG_REQUESTS") else None
+    server = make_server(host, port, app, threaded=True,  # a port in use: message, exit 1
+                         request_handler=handler)
 
     stop = threading.Event()
     thread = None
@@ -93,17 +99,20 @@ def _by_name(name: str):
     return getattr(importlib.import_module(module), attribute)
 
 
+def _quiet_handler():
+    """The development server's request handler without its own request line."""
+    from werkzeug.serving import WSGIRequestHandler
+
+    class QuietHandler(WSGIRequestHandler):
+        def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+            pass
+
+    return QuietHandler
+
+
 def _work(services, stop) -> None:
     """The worker loop beside the server: a round that fails (a database that is busy or
-    gone) is reported in one line on stderr and the next round comes as usual."""
-    from sqlalchemy.exc import DBAPIError
+    gone) is logged in one line and the next round comes as usual."""
+    from isobpmn.cli.worker import run_rounds
 
-    from isobpmn.services import ServiceError
-    from isobpmn.store import StoreError
-
-    while not stop.is_set():
-        try:
-            services.run_worker(stop, WORKER_INTERVAL)
-        except (ServiceError, StoreError, DBAPIError) as exc:
-            click.echo(f"error: worker round failed: {str(exc).splitlines()[0]}", err=True)
-            stop.wait(WORKER_INTERVAL)
+    run_rounds(services, stop, WORKER_INTERVAL)

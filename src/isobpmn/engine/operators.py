@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import operator
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from isobpmn.engine.errors import ExpressionError, LimitExceeded
@@ -31,8 +31,8 @@ _COMPARE: dict[type, Callable[[Any, Any], Any]] = {
 }
 _SEQUENCES = (str, list, tuple)
 _CONTAINERS = (list, tuple, dict, set, frozenset)
-# a %-format field: flags, width and precision ("*" takes them from the values)
-_PERCENT_FIELD = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d*)(?:\.(\*|\d*))?")
+# a %-format field: mapping key, flags, width and precision ("*" takes them from the values)
+_PERCENT_FIELD = re.compile(r"%(?:\(([^)]*)\))?[-#0 +]*(\*|\d*)(?:\.(\*|\d*))?")
 
 
 def binary(budget: Budget, op: type, left: Any, right: Any) -> Any:
@@ -86,7 +86,12 @@ def _check_repeat(left: Any, right: Any) -> None:
 
 
 def _check_format(text: str, values: Any) -> None:
-    for width, precision in _PERCENT_FIELD.findall(text):
+    """Refuse a %-format whose result would be too long, before it is built: each field adds
+    its width or precision, a mapping's value adds its size every time a field names it
+    (``"%(a)s" * 2000 % {"a": long_text}``), the other values their size once."""
+    limit = 2 * MAX_ITEMS  # the result is checked exactly after; this bounds what is built
+    estimate = len(text)
+    for key, width, precision in _PERCENT_FIELD.findall(text):
         for number in (width, precision):
             if number == "*":
                 raise ExpressionError("a width or precision taken from the values ('%*d') is "
@@ -94,6 +99,15 @@ def _check_format(text: str, values: Any) -> None:
             if number and int(number) > MAX_ITEMS:
                 raise LimitExceeded(f"a format width or precision of {int(number):,} is more "
                                     f"than {MAX_ITEMS:,}")
-    if measure(values, 2 * MAX_ITEMS) > 2 * MAX_ITEMS:  # the result is checked exactly after
+        estimate += max(int(width or 0), int(precision or 0))
+        if key and isinstance(values, Mapping) and key in values:
+            estimate += measure(values[key], limit)
+        if estimate > limit:
+            break
+    size = measure(values, limit)
+    if size > limit:
         raise LimitExceeded(f"the values formatted into the text are longer than {MAX_ITEMS:,} "
                             "characters")
+    if estimate + size > limit:
+        raise LimitExceeded(f"the formatted text would be about {estimate + size:,} characters "
+                            f"long, more than {MAX_ITEMS:,}")

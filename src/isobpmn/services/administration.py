@@ -172,8 +172,10 @@ def list_users(ctx: ServiceContext, *, search: str | None = None,
     those whose user name or full name contains it."""
     query = select(User).order_by(User.username).limit(limit)
     if search and search.strip():
-        pattern = f"%{search.strip()}%"
-        query = query.where(or_(User.username.ilike(pattern), User.full_name.ilike(pattern)))
+        text = search.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{text}%"  # % and _ are looked for as they are
+        query = query.where(or_(User.username.ilike(pattern, escape="\\"),
+                                User.full_name.ilike(pattern, escape="\\")))
     with ctx.db.read() as session:
         return _user_rows(session, list(session.scalars(query)))
 

@@ -158,8 +158,9 @@ def list_cases(ctx: ServiceContext, actor: str, *, agency: str | None = None,
         if status:
             query = query.where(Case.status == status)
         if search and search.strip():
-            needle = "%" + search.strip()[:100].replace("%", "").replace("_", "") + "%"
-            query = query.where(or_(Case.code.ilike(needle), Case.applicant_name.ilike(needle)))
+            needle = "%" + _like_escaped(search.strip()[:100]) + "%"
+            query = query.where(or_(Case.code.ilike(needle, escape="\\"),
+                                    Case.applicant_name.ilike(needle, escape="\\")))
         rows = session.execute(query.order_by(Case.received_at.desc(), Case.id.desc())
                                .limit(max(1, min(limit, 500)))).all()
         return [CaseSummary(case.code, code, title, agency_code, case.applicant_name,
@@ -189,6 +190,11 @@ class StepTime:
     #: Office time from ready to completed (or to now while open), pauses excluded.
     used: timedelta
     working_day: timedelta
+
+
+def _like_escaped(text: str) -> str:
+    """``text`` to be found as it is by ``LIKE … ESCAPE '\\'``: ``%`` and ``_`` are letters."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def case_timeline(ctx: ServiceContext, case_code: str, actor: str) -> list[StepTime]:

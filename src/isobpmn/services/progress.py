@@ -1,6 +1,7 @@
 """Finishing a step: the one flow behind complete, return and supplement request.
 
-1. lock the dossier; check it is open, the task is workable by the actor (role, claim), the
+1. lock the dossier; check the actor holds a role in its agency (before anything about the
+   dossier is told), that it is open, the task is workable by the actor (role, claim), the
    appointment has not passed without an apology;
 2. check the entered data against the step's fields;
 3. let the engine complete the step and run on;
@@ -25,7 +26,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from isobpmn.audit import append_event, case_chain
 from isobpmn.store import Agency, Case, CaseStatus, Outcome, PauseReason, Task, TaskState, User
 
-from .access import find_user, require_task_role, user_label
+from .access import find_user, require_task_role, roles_of, user_label
 from .casework import CaseWork, lock_task, transaction
 from .context import ServiceContext
 from .deadlines import outcome
@@ -63,9 +64,14 @@ Prepare = Callable[[CaseWork, Task], tuple[dict[str, Any], dict[str, Any]]]
 
 
 def open_task(ctx: ServiceContext, session: Session, task_id: int, actor: str):
-    """Lock the task's dossier, then load the task, the actor, the agency and its calendar."""
+    """Lock the task's dossier, then load the task, the actor, the agency and its calendar.
+
+    :class:`NotAllowed` at once when the actor holds no role in the dossier's agency (nor is an
+    administrator): an official of another agency learns nothing of its state."""
     case, task, agency = lock_task(session, task_id)
     user = find_user(session, actor)
+    if not user.is_admin and not roles_of(session, user, agency.id):
+        require_task_role(session, user, task, agency)
     return case, task, user, agency, ctx.calendars.of(agency.id, agency.calendar)
 
 

@@ -32,12 +32,13 @@ from isobpmn.store import (
     VersionStatus,
 )
 
+from .access import find_user
 from .casework import transaction
 from .context import ServiceContext
 from .errors import InvalidRequest, ProcedureInvalid
 from .kinds import EventKind
 from .version_views import VersionView, load_version, view_of
-from .versions import begin, version_event, version_label
+from .versions import begin, require, version_event, version_label
 from .views import local
 
 __all__ = ["approve_version", "publish_version", "retire_version", "review_version",
@@ -124,7 +125,9 @@ def publish_version(ctx: ServiceContext, version_id: int, actor: str) -> Version
     """Put an approved version in force: new dossiers take it; the version published before
     is retired (its running dossiers finish on it)."""
     with ctx.db.read() as session:
+        user = find_user(session, actor)
         owner, version = load_version(session, version_id)
+        require(session, ctx.settings, user, "publish", owner, version)
         label, xml = version_label(owner, version), version.bpmn_xml.encode("utf-8")
     try:
         spec = load_spec(xml, name=label)  # parsed once per process, by content hash

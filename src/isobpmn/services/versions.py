@@ -154,6 +154,13 @@ def may(session: Session, settings: ServiceSettings, user: User | None, action: 
     status = version.status
     if action not in ACTIONS[VersionStatus(status)]:
         return f"{version_label(procedure, version)} is {status}"
+    return _role_reason(session, settings, user, action, procedure, version)
+
+
+def _role_reason(session: Session, settings: ServiceSettings, user: User | None, action: str,
+                 procedure: Procedure, version: ProcedureVersion) -> str | None:
+    """Why ``user`` may not do ``action`` to ``version`` whatever its status (``None``: they
+    may)."""
     if user is None:
         return None
     editors = (*settings.procedure_roles, *settings.leader_roles)
@@ -180,7 +187,11 @@ def may(session: Session, settings: ServiceSettings, user: User | None, action: 
 def require(session: Session, settings: ServiceSettings, user: User | None, action: str,
             procedure: Procedure, version: ProcedureVersion) -> None:
     """:class:`InvalidRequest` when the status does not allow ``action``, :class:`NotAllowed`
-    when the user may not do it."""
+    when the user may not do it; a user who may not see the procedure (:func:`visible`) gets
+    :class:`NotAllowed` first, whatever the status, which is not theirs to learn."""
+    if user is not None and not visible(session, user, procedure):
+        raise NotAllowed(_role_reason(session, settings, user, action, procedure, version)
+                         or _unseen(session, user, procedure))
     reason = may(session, settings, user, action, procedure, version)
     if reason is None:
         return
@@ -209,10 +220,14 @@ def visible(session: Session, user: User | None, procedure: Procedure) -> bool:
             or bool(roles_of(session, user, procedure.agency_id)))
 
 
+def _unseen(session: Session, user: User, procedure: Procedure) -> str:
+    return (f"{user_label(user)} cannot see {procedure.code}: it belongs to "
+            f"{_where(session, procedure)}, where {user.username} holds no role")
+
+
 def require_visible(session: Session, user: User | None, procedure: Procedure) -> None:
     if not visible(session, user, procedure):
-        raise NotAllowed(f"{user_label(user)} cannot see {procedure.code}: it belongs to "
-                         f"{_where(session, procedure)}, where {user.username} holds no role")
+        raise NotAllowed(_unseen(session, user, procedure))
 
 
 def begin(ctx: ServiceContext, session: Session, version_id: int, actor: str, action: str

@@ -28,14 +28,20 @@ BLUEPRINTS = ("home", "auth", "desk", "inbox", "cases", "documents", "procedures
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """The app for ``config`` (keys of docs/web.md; the environment and the
+    """The app for ``config`` (keys of docs/configuration.md; the environment and the
     ``ISOBPMN_CONFIG`` file fill in the rest)."""
     import importlib
 
-    from . import context, errors, extensions, formatting, i18n
+    from . import context, errors, extensions, formatting, i18n, requestlog
 
     app = Flask(__name__, instance_relative_config=False)
     app.config.update(load_config(config))
+    if app.config["PROXY_FIX"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        proxies = app.config["PROXY_FIX"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+    requestlog.init_app(app)
     extensions.init_app(app)
     context.init_app(app)
     i18n.init_app(app)

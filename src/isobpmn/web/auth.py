@@ -20,7 +20,7 @@ from flask import (
 
 from isobpmn.services import InvalidRequest, NotAllowed, NotSignedIn
 
-from .context import login_required, services
+from .context import login_required, public, services
 from .extensions import limiter
 from .i18n import gettext as _
 
@@ -41,6 +41,7 @@ def _login_limit() -> str:
 
 
 @bp.route("/dang-nhap", methods=["GET", "POST"])
+@public
 @limiter.limit(_login_limit, methods=["POST"])
 def login():
     error = None
@@ -62,6 +63,7 @@ def login():
 
 
 @bp.post("/dang-xuat")
+@public
 def logout():
     lang = session.get("lang")
     session.clear()

@@ -1,6 +1,10 @@
 """Dossiers: the list, the case page (status, clock, pauses, timeline, diagram, forms) and the
 case-level actions of the desk and the leaders: supplement received, refuse, apology, return
-the result, withdraw; and the replay of a dossier's audit events on its diagram."""
+the result, withdraw; and the replay of a dossier's audit events on its diagram.
+
+An action the services refuse for the dossier's state or the input comes back as a message on
+the case page; one the user has no right to (another agency's dossier, a role they lack) is
+the 403 page, as in the API."""
 
 from __future__ import annotations
 
@@ -18,7 +22,7 @@ from flask import (
     url_for,
 )
 
-from isobpmn.services import InvalidRequest, ServiceError, UnknownCase
+from isobpmn.services import InvalidRequest, NotAllowed, ServiceError, UnknownCase
 from isobpmn.textfmt import parse_datetime
 
 from .context import login_required, services
@@ -80,6 +84,8 @@ def diagram(code: str):
 def _case_action(code: str, action, success: str):
     try:
         action()
+    except NotAllowed:
+        raise
     except ServiceError as exc:
         flash(exc.message, "error")
     else:

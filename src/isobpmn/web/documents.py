@@ -43,7 +43,7 @@ def _number() -> int | None:
     raw = request.args.get("so", "").strip()
     if not raw:
         return None
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 9):
         raise InvalidRequest(_("Số thứ tự của phiếu phải là một số nguyên dương."))
     return int(raw)
 
@@ -66,7 +66,7 @@ def form(code: str, kind: str):
     forms = services().available_forms(code, form_set=_form_set())
     return render_template("documents/form.html", document=document, code=code, kind=kind,
                            forms=forms, pdf_url=url_for("documents.form_pdf", code=code,
-                                                        kind=kind, **request.args))
+                                                        kind=kind, so=_number()))
 
 
 @bp.get("/ho-so/<code>/bieu-mau/<kind>.pdf")

@@ -73,4 +73,9 @@ def init_app(app: Flask) -> None:
         message = _(TITLES.get(status, "Lỗi")) if not _wants_json() else error.description
         if status == 429:
             message = _("Bạn đã thử quá nhiều lần. Hãy đợi một lát rồi thử lại.")
+        elif status == 413:
+            limit = request.max_content_length or 0
+            message = _("Dữ liệu gửi lên lớn hơn %(mb)s MB, mức tối đa máy chủ nhận một lần. "
+                        "Hãy gửi tệp nhỏ hơn (một sơ đồ quy trình không quá 10 MB).",
+                        mb=f"{limit / 1024 / 1024:g}")
         return _render(status, message, type(error).__name__)

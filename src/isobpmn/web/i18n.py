@@ -15,6 +15,8 @@ from typing import Any
 
 from flask import Blueprint, Flask, current_app, redirect, request, session, url_for
 
+from .context import public
+
 __all__ = ["bp", "catalog", "gettext", "init_app", "language"]
 
 TRANSLATIONS = Path(__file__).parent / "translations"
@@ -45,6 +47,7 @@ def gettext(text: str, **values: Any) -> str:
 
 
 @bp.get("/ngon-ngu/<lang>")
+@public
 def switch(lang: str):
     """Switch the interface language and go back where the user was."""
     if lang in current_app.config["LANGUAGES"]:

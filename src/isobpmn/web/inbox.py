@@ -4,7 +4,8 @@ Three lists: my tasks, unclaimed tasks of my roles, and every open task of my ro
 by procedure, SLA state and unit; most urgent first. The task page shows the dossier, the
 step's declared fields as a form and the actions its diagram allows. A refusal from a
 service (someone claimed or completed first, a stale form, a wrong value) comes back as a
-message on the same page, with what was typed kept.
+message on the same page, with what was typed kept; an action the user has no right to (a
+task of another agency, a role they lack) is the 403 page, as in the API.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from isobpmn.services import (
     Conflict,
     InvalidField,
+    NotAllowed,
     ServiceError,
     TaskNotReady,
     UnknownTask,
@@ -89,9 +91,12 @@ def task(task_id: int, errors: dict[str, str] | None = None, entered: dict[str, 
 
 
 def _act(task_id: int, action, success: str, *, to_inbox: bool = False):
-    """Run ``action``; on success flash ``success``, on refusal flash the reason."""
+    """Run ``action``; on success flash ``success``, on refusal flash the reason (a refusal
+    of the right itself, :class:`NotAllowed`, is the 403 page)."""
     try:
         result = action()
+    except NotAllowed:
+        raise
     except (Conflict, TaskNotReady) as exc:
         flash(_("Không thực hiện được: %(reason)s", reason=exc.message), "warning")
         return _back(task_id)

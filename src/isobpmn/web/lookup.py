@@ -16,7 +16,7 @@ from flask import Blueprint, current_app, render_template, request
 from isobpmn.services import InvalidRequest, UnknownCase
 from isobpmn.services.public import COMMENT_MAX, PublicDossier
 
-from .context import services
+from .context import public, services
 from .extensions import limiter
 from .i18n import gettext as _
 
@@ -57,6 +57,7 @@ def _result(dossier: PublicDossier, verification: str, *, message: str | None = 
 
 
 @bp.route("/tra-cuu", methods=["GET", "POST"])
+@public
 @limiter.shared_limit(_lookup_limit, scope="lookup", exempt_when=_only_shows_the_form)
 def index():
     values = request.form if request.method == "POST" else request.args
@@ -80,6 +81,7 @@ def _score(text: str | None) -> int | None:
 
 
 @bp.post("/tra-cuu/danh-gia")
+@public
 @limiter.shared_limit(_lookup_limit, scope="lookup")
 def rate():
     code = request.form.get(CODE_FIELD, "")

@@ -5,11 +5,14 @@ A version moves draft → submitted → reviewed → approved → published → 
 services (docs/lifecycle.md); this blueprint shows each state with the actions the services
 allow the user, hosts the bpmn-js modeler for drafts (saved explicitly, with a conflict
 instead of an overwrite when someone else saved first) and answers its JSON calls: the
-diagram, save, live validation and the roles to pick for lanes.
+diagram, save, live validation and the roles to pick for lanes. A refusal for the version's
+state or the input is a message on the page; an action the user has no right to (another
+agency's procedure, a role they lack) is the 403 page.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import (
@@ -25,10 +28,11 @@ from flask import (
     url_for,
 )
 
-from isobpmn.services import InvalidRequest, ServiceError
+from isobpmn.services import InvalidRequest, NotAllowed, ServiceError
 
 from .context import login_required, services
 from .i18n import gettext as _
+from .params import MAX_ID
 
 __all__ = ["bp"]
 
@@ -71,6 +75,8 @@ def upload():
         version = services().create_draft(_uploaded(), g.user.username,
                                           agency=request.form.get("agency") or None,
                                           name=request.files["file"].filename)
+    except NotAllowed:
+        raise
     except ServiceError as exc:
         flash(exc.message, "error")
         return redirect(url_for("procedures.index"))
@@ -92,6 +98,8 @@ def new_draft(code: str):
     try:
         version = services().new_draft(code, g.user.username,
                                        agency=request.form.get("agency") or None)
+    except NotAllowed:
+        raise
     except ServiceError as exc:
         flash(exc.message, "error")
         return redirect(url_for("procedures.show", code=code))
@@ -121,6 +129,8 @@ def transition(version_id: int, action: str):
         abort(404)
     try:
         call()
+    except NotAllowed:
+        raise
     except ServiceError as exc:
         flash(exc.message, "error")
     else:
@@ -145,8 +155,14 @@ def download(version_id: int):
     response = Response(view.xml, mimetype="application/xml")
     if request.args.get("tai") == "1":
         response.headers.set("Content-Disposition", "attachment",
-                             filename=f"{view.code}-r{view.revision}.bpmn")
+                             filename=_file_name(f"{view.code}-r{view.revision}") + ".bpmn")
     return response
+
+
+def _file_name(text: str) -> str:
+    """``text`` as a file name: ASCII letters, digits, ``.``, ``-`` and ``_`` only (a code
+    drawn into the diagram may hold anything: slashes, quotes, line breaks)."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip(".-") or "quy-trinh"
 
 
 @bp.get("/phien-ban/<int:version_id>/tai-lieu.<fmt>")
@@ -166,8 +182,20 @@ def _json_body() -> dict[str, Any]:
     if request.content_length and request.content_length > MAX_DIAGRAM_BYTES + 4096:
         raise InvalidRequest(_("Sơ đồ lớn hơn 10 MB."))
     body = request.get_json(silent=True)
+    if body is None:
+        try:
+            request.get_data(cache=True).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InvalidRequest(_("Thân yêu cầu không phải văn bản UTF-8 (byte thứ %(position)s); "
+                                   "hãy gửi sơ đồ dưới dạng UTF-8.", position=exc.start)) from None
     if not isinstance(body, dict) or not isinstance(body.get("xml"), str):
         raise InvalidRequest(_("Thân yêu cầu phải là JSON có trường \"xml\"."))
+    try:
+        body["xml"].encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InvalidRequest(_("Sơ đồ có ký tự không viết được bằng UTF-8 ở vị trí %(position)s "
+                               "(một nửa cặp UTF-16 đứng lẻ); hãy xóa ký tự đó rồi gửi lại.",
+                               position=exc.start)) from None
     return body
 
 
@@ -213,5 +241,7 @@ def diff():
         target = int(request.args.get("den", ""))
     except ValueError:
         raise InvalidRequest(_("Chọn hai phiên bản để so sánh (tu, den).")) from None
+    if not (0 < source <= MAX_ID and 0 < target <= MAX_ID):
+        raise InvalidRequest(_("Chọn hai phiên bản để so sánh (tu, den)."))
     result = services().diff_versions(source, target, g.user.username)
     return render_template("procedures/diff.html", diff=result, source=source, target=target)

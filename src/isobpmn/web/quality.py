@@ -21,10 +21,10 @@ from decimal import Decimal
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
-from isobpmn.services import InvalidRequest, ServiceError
+from isobpmn.services import InvalidRequest, NotAllowed, ServiceError
 from isobpmn.textfmt import format_date
 
-from .context import login_required, services
+from .context import login_required, roles_required, services
 from .i18n import gettext as _
 from .params import day_param
 
@@ -32,7 +32,8 @@ __all__ = ["bp"]
 
 bp = Blueprint("quality", __name__, url_prefix="/chat-luong")
 
-#: Role codes whose holders are offered the quality pages first (the services check roles).
+#: Role codes whose holders are offered the quality pages first and may open the management
+#: review (the services check the roles in the agency asked for).
 QUALITY_ROLES = ("thu-ky-iso", "lanh-dao")
 METRICS = ("on_time_rate", "avg_time_share", "satisfaction_avg", "satisfied_rate",
            "online_rate")
@@ -117,8 +118,14 @@ def objectives():
 @bp.post("/muc-tieu/<int:objective_id>/xoa")
 @login_required
 def remove_objective(objective_id: int):
-    _attempt(lambda: services().remove_quality_objective(objective_id, actor=g.user.username),
-             _("Đã bỏ mục tiêu chất lượng."))
+    try:
+        services().remove_quality_objective(objective_id, actor=g.user.username)
+    except NotAllowed:
+        raise
+    except ServiceError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(_("Đã bỏ mục tiêu chất lượng."), "success")
     return redirect(url_for("quality.objectives", agency=request.form.get("agency") or None,
                             nam=request.form.get("nam") or None))
 
@@ -204,7 +211,7 @@ def nonconformity(nonconformity_id: int):
 
 
 @bp.get("/xem-xet-lanh-dao")
-@login_required
+@roles_required(*QUALITY_ROLES)
 def review():
     agencies = _agencies()
     agency, today = _agency(agencies), _today()

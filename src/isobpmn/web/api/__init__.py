@@ -8,7 +8,9 @@ for requests that cannot be read). Bodies are limited to 1 MB.
 
 The endpoints live in :mod:`.cases` and :mod:`.tasks`, declared as data by
 :func:`.operations.operation`; this module turns each declaration into a route that reads
-and checks the body and query, calls the view and writes its result as JSON.
+and checks the body and query, calls the view and writes its result as JSON. Each route
+declares its permission (docs/web.md, *Permissions*): a bearer token, or none for an
+operation declared ``public``; the token is checked before the view, by that declaration.
 """
 
 from __future__ import annotations
@@ -16,17 +18,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Response, g, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from isobpmn.services import NotSignedIn
 
-from ..context import services
+from ..context import PUBLIC, declared_permission, public, services, token_required
 from ..extensions import csrf
 from . import cases, document, tasks  # noqa: F401  (they declare the operations)
 from .document import PREFIX
 from .jsonout import plain
-from .operations import OPERATIONS, BadInput, Operation, find_operation, read_body, read_query
+from .operations import (
+    OPERATIONS,
+    BadInput,
+    Operation,
+    check_path,
+    read_body,
+    read_query,
+)
 
 __all__ = ["MAX_BODY", "bp"]
 
@@ -48,8 +57,7 @@ def _limit_and_authenticate() -> None:
     request.max_content_length = MAX_BODY
     if request.content_length is not None and request.content_length > MAX_BODY:
         raise RequestEntityTooLarge()
-    op = find_operation(request.endpoint)
-    if op is None or op.public:
+    if request.endpoint is None or declared_permission(current_app, request.endpoint) == PUBLIC:
         return
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
@@ -81,6 +89,7 @@ def _too_large(error: RequestEntityTooLarge):
 
 def _route(op: Operation) -> Callable[..., Any]:
     def view(**path: Any) -> Any:
+        check_path(path)
         arguments = dict(path)
         if op.body is not None:
             arguments.update(read_body(op.body))
@@ -93,7 +102,7 @@ def _route(op: Operation) -> Callable[..., Any]:
 
     view.__name__ = op.operation_id
     view.__doc__ = op.view.__doc__
-    return view
+    return public(view) if op.public else token_required(view)
 
 
 for _op in OPERATIONS:

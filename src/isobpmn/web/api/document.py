@@ -93,7 +93,7 @@ def _operation(op: Operation, components: dict[str, Any]) -> dict[str, Any]:
     if op.status == 201:
         success["headers"] = {"Location": {"description": "The new dossier's address.",
                                            "schema": {"type": "string"}}}
-    errors = sorted({*op.errors, *(() if op.public else (401,)),
+    errors = sorted({*op.errors, *(() if op.public else (400, 401)),
                      *((413,) if op.body is not None else ())})
     out: dict[str, Any] = {
         "operationId": op.operation_id,

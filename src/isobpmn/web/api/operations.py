@@ -5,7 +5,10 @@ in the OpenAPI document (:mod:`.document`), so the two cannot drift apart.
 Reading a request checks what the declaration says: a body that is not a JSON object, an
 unknown field or a value of the wrong JSON type is :class:`BadInput` (400, naming the field);
 a value outside a declared list of choices is the services' :class:`InvalidRequest` (422), like
-every other refusal of the request's meaning.
+every other refusal of the request's meaning. What no database column could hold is refused
+as unreadable too, wherever it is in the request: an integer beyond 64 bits, text with a NUL
+character or half of a UTF-16 surrogate pair, ``NaN`` and ``Infinity``, JSON nested deeper
+than the parser goes.
 """
 
 from __future__ import annotations
@@ -21,14 +24,17 @@ from flask import g, request
 from isobpmn.services import InvalidRequest, UserProfile
 from isobpmn.textfmt import parse_datetime
 
-__all__ = ["OPERATIONS", "BadInput", "Operation", "Param", "acting_user", "find_operation",
-           "operation", "read_body", "read_query"]
+__all__ = ["MAX_INTEGER", "OPERATIONS", "BadInput", "Operation", "Param", "acting_user",
+           "check_path", "find_operation", "operation", "read_body", "read_query"]
 
 #: JSON type name → the Python types ``json.loads`` gives for it.
 _JSON_TYPES: dict[str, tuple[type, ...]] = {
     "string": (str,), "integer": (int,), "number": (int, float), "boolean": (bool,),
     "object": (dict,), "array": (list,), "null": (type(None),),
 }
+
+#: Largest magnitude of an integer the API reads: what a 64-bit database column holds.
+MAX_INTEGER = 2**63 - 1
 
 MOMENT_HELP = ("ISO 8601 (`2026-03-03T09:00:00+07:00`; without an offset: the agency's local "
                "time) or `dd/mm/yyyy hh:mm` in the agency's local time")
@@ -72,6 +78,8 @@ class Param:
                                    f" Format: {MOMENT_HELP}." if self.moment else "")}
         if self.choices:
             out["enum"] = list(self.choices)
+        if "integer" in types:
+            out["minimum"], out["maximum"] = -MAX_INTEGER, MAX_INTEGER
         if self.fields:
             out["properties"] = {p.name: p.json_schema() for p in self.fields}
             out["required"] = [p.name for p in self.fields if p.required]
@@ -142,6 +150,9 @@ def _check(param: Param, value: Any, where: str) -> Any:
     if got not in param.types and not (got == "integer" and "number" in param.types):
         raise BadInput("InvalidBody", f"{where}: expected {' or '.join(param.types)}, "
                                       f"got {got}", where)
+    if got == "integer" and not -MAX_INTEGER <= value <= MAX_INTEGER:
+        raise BadInput("InvalidBody", f"{where}: {value} is out of range (a whole number of "
+                                      f"at most {MAX_INTEGER:,} either way)", where)
     if param.moment:
         return read_moment(where, value)
     if param.choices and value not in param.choices:
@@ -188,12 +199,56 @@ def read_body(params: tuple[Param, ...]) -> dict[str, Any]:
         data: Any = {}
     else:
         try:
-            data = json.loads(raw)
+            data = json.loads(raw, parse_constant=_no_constant)
         except (ValueError, UnicodeDecodeError) as exc:
             raise BadInput("MalformedJson", f"the body is not valid JSON: {exc}") from None
+        except RecursionError:
+            raise BadInput("MalformedJson", "the body is not valid JSON: it is nested too "
+                                            "deeply") from None
     if not isinstance(data, dict):
         raise BadInput("MalformedJson", "the body must be a JSON object")
+    _check_text(data)
     return _check_object(params, data)
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _storable_text(text: str) -> bool:
+    """Whether a database can store ``text``: no NUL, no lone surrogate (not UTF-8)."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _check_text(data: Any) -> None:
+    """Refuse the first text in ``data`` (keys too) that :func:`_storable_text` refuses."""
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        where, item = stack.pop()
+        if isinstance(item, str) and not _storable_text(item):
+            raise BadInput("InvalidBody", f"{where}: text with a NUL character or half of a "
+                                          "UTF-16 surrogate pair cannot be kept", where)
+        if isinstance(item, dict):
+            for key, value in item.items():
+                at = f"{where}.{key}" if where else str(key)
+                if not _storable_text(key):
+                    stack.append((at, key))
+                stack.append((at, value))
+        elif isinstance(item, list):
+            stack.extend((f"{where}[{i}]", value) for i, value in enumerate(item))
+
+
+def check_path(values: dict[str, Any]) -> None:
+    """Refuse a path parameter a database cannot look up (a NUL character)."""
+    for name, value in values.items():
+        if isinstance(value, str) and not _storable_text(value):
+            raise BadInput("InvalidParameter", f"{name}: a NUL character is not allowed", name)
 
 
 def read_query(params: tuple[Param, ...]) -> dict[str, Any]:
@@ -204,12 +259,18 @@ def read_query(params: tuple[Param, ...]) -> dict[str, Any]:
         if text is None or text == "":
             continue
         value: Any = text
+        if not _storable_text(text):
+            raise BadInput("InvalidParameter", f"{param.name}: a NUL character is not allowed",
+                           param.name)
         if "integer" in param.types:
             try:
                 value = int(text)
             except ValueError:
                 raise BadInput("InvalidParameter", f"{param.name}: expected an integer, got "
                                                    f"{text!r}", param.name) from None
+            if not -MAX_INTEGER <= value <= MAX_INTEGER:
+                raise BadInput("InvalidParameter", f"{param.name}: {value} is out of range",
+                               param.name)
         if param.choices and value not in param.choices:
             raise InvalidRequest(f"{param.name}: {value!r} is not one of "
                                  f"{', '.join(param.choices)}")
