@@ -71,7 +71,8 @@ def worker(once: bool, interval: float, worker_id: str | None, database: str | N
     click.echo(f"fired {len(report.fired)} timer(s)"
                + "".join(f"\n  {code}: {bpmn_id}" for code, bpmn_id in report.fired)
                + f"\nSLA: {report.sla.changed} change(s) in {report.sla.cases} dossier(s), "
-                 f"{report.sla.checked} step(s) checked")
+                 f"{report.sla.checked} step(s) checked"
+               + f"\nreports: {report.rollup.days} day(s) summed")
     for timer_id, message in report.failed:
         click.echo(f"error: timer {timer_id}: {message}", err=True)
     if report.failed:
@@ -123,7 +124,7 @@ def log_round(log: logging.Logger, name: str, report) -> None:
               "sla_changed": report.sla.changed, "sla_checked": report.sla.checked}
     message = "round: fired %d timer(s), %d failed; SLA: %d change(s) in %d dossier(s)"
     values = [len(report.fired), len(report.failed), report.sla.changed, report.sla.cases]
-    days = getattr(getattr(report, "rollup", None), "days", 0)
+    days = report.rollup.days
     if days:
         fields["report_days"] = days
         message += "; reports: %d day(s) summed"
