@@ -24,10 +24,8 @@ import html
 import json
 import random
 import re
-import socket
 import subprocess
 import sys
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +33,7 @@ import pytest
 from conftest import EXAMPLE
 from fixtures_services import AGENCY, TUESDAY
 from fixtures_web import PASSWORD
+from listening import Listener
 
 from isobpmn.model.xmlsafe import MAX_ATTRIBUTE, MAX_ELEMENTS
 
@@ -188,35 +187,6 @@ def _write_json_body(source: Path, target: Path) -> None:
         while chunk := data.read(1024 * 1024):
             out.write(special.sub(lambda m: b"\\u%04x" % m.group()[0], chunk))
         out.write(b'"}')
-
-
-class Listener:
-    """A local TCP port that counts connections: an entity or DTD fetched over HTTP."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(8)
-        self.sock.settimeout(0.2)
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        self.connections = 0
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        while not self.stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            conn.close()
-
-    def close(self) -> None:
-        self.stop.set()
-        self.thread.join()
-        self.sock.close()
 
 
 #: Runs in a child of the test: loads everything once, then forks once per input, so that the

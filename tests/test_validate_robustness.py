@@ -7,16 +7,15 @@ from __future__ import annotations
 import copy
 import json
 import random
-import socket
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 from conftest import BPMN_DIR, EXAMPLE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from listening import Listener
 from lxml import etree
 
 from isobpmn.lint import Finding, build_config, lint_bytes
@@ -66,38 +65,10 @@ def _write_large(path: Path, total: int, legal: bool) -> None:
             written += len(chunk)
         out.write(b"</bpmn:documentation></bpmn:process></bpmn:definitions>" if legal else b"")
 
-class _Listener:
-    """A TCP port that records whether anything connected (an XXE or DTD fetch)."""
-
-    def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(5)
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self):
-        while not self.stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            conn.close()
-
-    def close(self):
-        self.stop.set()
-        self.thread.join()
-        self.sock.close()
-
 @pytest.fixture
 def hostile(tmp_path):
     """A folder of hostile and broken files plus one good diagram; yields (folder, listener)."""
-    listener = _Listener()
+    listener = Listener()
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET-TOKEN-42\n", encoding="utf-8")
     url = f"http://127.0.0.1:{listener.port}/x"
