@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 #: Database fixtures (``database``, ``database_url``…), the seeded services (``services``,
-#: ``clock``), the web app (``app``, ``client``…) and the browser (``browser``, ``visit``…)
-#: live in their own plugin modules.
-pytest_plugins = ["fixtures_store", "fixtures_services", "fixtures_web", "fixtures_browser"]
+#: ``clock``), the web app (``app``, ``client``…), the browser (``browser``, ``visit``…) and
+#: the web and worker processes (``cluster``) live in their own plugin modules.
+pytest_plugins = ["fixtures_store", "fixtures_services", "fixtures_web", "fixtures_browser",
+                  "fixtures_processes"]
 
 ROOT = Path(__file__).resolve().parents[1]
 BPMN_DIR = ROOT / "bpmn"

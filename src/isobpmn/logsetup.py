@@ -45,9 +45,10 @@ _STANDARD = set(vars(logging.LogRecord("", logging.INFO, "", 0, "", (), None))) 
 _MARK = "_isobpmn_handler"
 #: Libraries that talk at INFO about their own workings: alembic (its plugins when imported,
 #: its backend each time the health check or the worker reads the schema revision), WeasyPrint
-#: (each step of each PDF) and fontTools (the fonts it subsets for a PDF). They are heard from
-#: WARNING up, unless the level asked for is DEBUG.
-CHATTY = ("alembic", "weasyprint.progress", "fontTools")
+#: (each step of each PDF), fontTools (the fonts it subsets for a PDF) and SpiffWorkflow (each
+#: task's change of state, ``spiff.*``). They are heard from WARNING up, unless the level asked
+#: for is DEBUG.
+CHATTY = ("alembic", "weasyprint.progress", "fontTools", "spiff")
 
 
 def _utc(created: float) -> str:
