@@ -76,6 +76,8 @@ class WorkingCalendar:
         self._standard_day = settings.standard_day
         self._days: dict[date, DayInfo] = {}
         self._intervals: dict[date, tuple[Interval, ...]] = {}
+        #: Per year: how many working days of the year fall before each of its days.
+        self._before: dict[int, list[int]] = {}
 
     def __repr__(self) -> str:
         return f"WorkingCalendar({self.settings!r}, holidays={self.holidays!r})"
@@ -271,12 +273,34 @@ class WorkingCalendar:
             return self._office_time_in_day(first, start, end)
         total = self._office_time_in_day(first, start, None)
         total += self._office_time_in_day(last, None, end)
-        day = first + timedelta(days=1)
-        while day < last:
-            if self.is_working_day(day):
-                total += self._standard_day
-            day += timedelta(days=1)
-        return total
+        return total + self._standard_day * self._working_days_between(first, last)
+
+    def _working_days_between(self, first: date, last: date) -> int:
+        """How many working days lie strictly between ``first`` and ``last`` (a later day),
+        from per-year tables rather than a walk over the days."""
+        head = self._year_table(first.year)
+        after_first = first.timetuple().tm_yday  # index of the day after ``first``
+        before_last = last.timetuple().tm_yday - 1  # index of ``last``
+        if first.year == last.year:
+            return head[before_last] - head[after_first]
+        count = head[-1] - head[after_first]
+        for year in range(first.year + 1, last.year):
+            count += self._year_table(year)[-1]
+        return count + self._year_table(last.year)[before_last]
+
+    def _year_table(self, year: int) -> list[int]:
+        """``table[i]``: the working days of ``year`` before its day ``i`` (0 = 1 January);
+        the last entry is the year's total."""
+        table = self._before.get(year)
+        if table is None:
+            table, count, day = [], 0, date(year, 1, 1)
+            while day.year == year:
+                table.append(count)
+                count += 1 if self.is_working_day(day) else 0
+                day += timedelta(days=1)
+            table.append(count)
+            self._before[year] = table
+        return table
 
     def _office_time_in_day(
         self, day: date, low: datetime | None, high: datetime | None
