@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from isobpmn.store import Outcome, Rating, ReportOfficials, Task, TaskState, User
+from isobpmn.store import TASK_IS_CLAIMED, Outcome, Rating, ReportOfficials, Task, TaskState, User
 
 from .figures import count_if
 from .officetime import OfficeClock, fenced
@@ -98,7 +98,7 @@ def official_figures(session: Session, agency_ids: list[int], period: Period,
             add(found["user_id"], {n: found[n] for n in ("completed", "on_time", "late")})
     held = (select(Task.claimed_by.label("user_id"), func.count().label("claimed"),
                    count_if(Task.due_at < now).label("overdue"))
-            .where(Task.agency_id.in_(agency_ids), Task.state == TaskState.CLAIMED,
+            .where(Task.agency_id.in_(agency_ids), TASK_IS_CLAIMED,
                    Task.claimed_by.is_not(None))
             .group_by(Task.claimed_by))
     for row in session.execute(held):

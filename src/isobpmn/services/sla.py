@@ -20,11 +20,20 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, bindparam, or_, select, update
+from sqlalchemy import and_, bindparam, select, update
 
 from isobpmn.audit import append_event, case_chain
-from isobpmn.store import TASK_IS_OPEN, Agency, Case, CaseStatus, SlaState, Task
+from isobpmn.store import (
+    TASK_IS_GREEN,
+    TASK_IS_NOT_RED,
+    TASK_IS_OPEN,
+    Agency,
+    Case,
+    CaseStatus,
+    Task,
+)
 
 from .casework import lock_case, transaction
 from .context import ServiceContext
@@ -45,16 +54,21 @@ def sweep_sla(ctx: ServiceContext, now: datetime | None = None,
               actor_name: str = "sla-sweep") -> SweepReport:
     """Recompute the SLA state of open steps at ``now`` (default: the clock)."""
     now = now or ctx.now()
+    columns = (Task.id, Task.case_id, Task.ready_at, Task.due_at, Task.paused_seconds,
+               Task.sla_state, Task.warn_at, Agency.id, Agency.calendar, Case.clock_started_at)
     with ctx.db.read() as session:
-        rows = session.execute(
-            select(Task.id, Task.case_id, Task.ready_at, Task.due_at, Task.paused_seconds,
-                   Task.sla_state, Task.warn_at, Agency.id, Agency.calendar,
-                   Case.clock_started_at)
-            .join(Case, Case.id == Task.case_id).join(Agency, Agency.id == Task.agency_id)
-            .where(TASK_IS_OPEN, Task.due_at.is_not(None), Case.status == CaseStatus.OPEN,
-                   or_(and_(Task.due_at < now, Task.sla_state != SlaState.OVERDUE),
-                       and_(Task.sla_state == SlaState.ON_TRACK,
-                            or_(Task.warn_at <= now, Task.warn_at.is_(None)))))).all()
+        found: dict[int, Any] = {}
+        # each branch reads one partial index: red to be, yellow to be, yellow not yet known
+        for condition in (and_(TASK_IS_NOT_RED, Task.due_at < now),
+                          and_(TASK_IS_GREEN, Task.warn_at <= now),
+                          and_(TASK_IS_GREEN, Task.warn_at.is_(None))):
+            for row in session.execute(
+                    select(*columns).join(Case, Case.id == Task.case_id)
+                    .join(Agency, Agency.id == Task.agency_id)
+                    .where(condition, Task.due_at.is_not(None),
+                           Case.status == CaseStatus.OPEN)):
+                found[row[0]] = row
+        rows = list(found.values())
     changing: dict[int, list[int]] = defaultdict(list)
     unwarned: list[dict] = []
     for (task_id, case_id, ready_at, due_at, paused, state, warning, agency_id, settings,

@@ -46,6 +46,9 @@ from .errors import (
 )
 from .migrate import Upgrade, current, head, schema_differences, upgrade
 from .models import (
+    TASK_IS_CLAIMED,
+    TASK_IS_GREEN,
+    TASK_IS_NOT_RED,
     TASK_IS_OPEN,
     Agency,
     ApiToken,
@@ -76,6 +79,9 @@ from .rollups import (
 
 __all__ = [
     "OPEN_TASK_STATES",
+    "TASK_IS_CLAIMED",
+    "TASK_IS_GREEN",
+    "TASK_IS_NOT_RED",
     "TASK_IS_OPEN",
     "Agency",
     "AgencyLevel",

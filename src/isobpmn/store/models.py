@@ -27,6 +27,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
     false,
     literal_column,
     text,
@@ -54,6 +55,10 @@ ENGINE_ID = String(64)  # an engine task id (UUID text)
 
 #: Partial-index predicates, written once for both dialects (and repeated in the migration).
 OPEN_TASKS = text("state IN ('ready', 'claimed')")
+#: Open steps the SLA sweep may still turn yellow, and those it may still turn red.
+GREEN_TASKS = text("state IN ('ready', 'claimed') AND sla_state = 'on_track'")
+NOT_RED_TASKS = text("state IN ('ready', 'claimed') AND sla_state <> 'overdue'")
+CLAIMED_TASKS = text("state = 'claimed'")
 UNFIRED = text("fired_at IS NULL")
 CASE_IS_OPEN = text("resolved_at IS NULL")
 AWAITING_RETURN = text("resolved_at IS NOT NULL AND returned_at IS NULL")
@@ -272,7 +277,8 @@ class Case(Base):
         Index("ix_cases_status_appointment_at", "status", "appointment_at"),
         Index("ix_cases_agency_id_resolved_at", "agency_id", "resolved_at",
               postgresql_include=["outcome", "returned_at", "procedure_version_id"]),
-        Index("ix_cases_open_agency_id", "agency_id", "received_at", **_where(CASE_IS_OPEN)),
+        Index("ix_cases_open_agency_id", "agency_id", "received_at", **_where(CASE_IS_OPEN),
+              postgresql_include=["id", "appointment_at", "procedure_version_id"]),
         Index("ix_cases_awaiting_return", "agency_id", "resolved_at",
               **_where(AWAITING_RETURN)),
     )
@@ -369,7 +375,10 @@ class Task(Base):
         Index("ix_tasks_completed_by_completed_at", "completed_by", "completed_at"),
         Index("ix_tasks_open_due_at", "due_at", **_where(OPEN_TASKS)),
         Index("ix_tasks_agency_id_completed_at", "agency_id", "completed_at"),
-        Index("ix_tasks_open_warn_at", "warn_at", **_where(OPEN_TASKS)),
+        Index("ix_tasks_green_warn_at", "warn_at", **_where(GREEN_TASKS)),
+        Index("ix_tasks_not_red_due_at", "due_at", **_where(NOT_RED_TASKS)),
+        Index("ix_tasks_claimed_agency_id", "agency_id", "claimed_by", "due_at",
+              **_where(CLAIMED_TASKS)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -402,6 +411,10 @@ class Task(Base):
 #: ``tasks.state IN ('ready', 'claimed')`` with literal values, as the partial index says it:
 #: with bound parameters a prepared (generic) plan on PostgreSQL could not use the index.
 TASK_IS_OPEN = Task.state.in_([literal_column(f"'{state}'") for state in OPEN_TASK_STATES])
+#: The predicates of the SLA sweep's and the claimed steps' partial indexes, literally.
+TASK_IS_GREEN = and_(TASK_IS_OPEN, Task.sla_state == literal_column("'on_track'"))
+TASK_IS_NOT_RED = and_(TASK_IS_OPEN, Task.sla_state != literal_column("'overdue'"))
+TASK_IS_CLAIMED = Task.state == literal_column("'claimed'")
 
 
 class Timer(Base):

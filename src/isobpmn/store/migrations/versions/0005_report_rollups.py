@@ -77,7 +77,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("case_id", name="pk_report_case_times"),
     )
     op.create_index("ix_report_case_times_agency_id_day", "report_case_times",
-                    ["agency_id", "day"])
+                    ["agency_id", "day"],
+                    postgresql_include=["procedure_version_id", "used_seconds"])
     op.create_index("ix_report_case_times_day", "report_case_times", ["day"])
     op.create_table(
         "report_steps",
@@ -113,7 +114,8 @@ def upgrade() -> None:
     op.create_index("ix_cases_agency_id_resolved_at", "cases", ["agency_id", "resolved_at"],
                     postgresql_include=["outcome", "returned_at", "procedure_version_id"])
     op.create_index("ix_cases_open_agency_id", "cases", ["agency_id", "received_at"],
-                    **_where("resolved_at IS NULL"))
+                    **_where("resolved_at IS NULL"),
+                    postgresql_include=["id", "appointment_at", "procedure_version_id"])
     op.create_index("ix_cases_awaiting_return", "cases", ["agency_id", "resolved_at"],
                     **_where("resolved_at IS NOT NULL AND returned_at IS NULL"))
     op.create_index("ix_tasks_agency_id_completed_at", "tasks", ["agency_id", "completed_at"])
