@@ -612,17 +612,18 @@ def within_deadline(services: Services, province: Province) -> int:
     calendar, settings = province.calendar, services.context.settings
     rng = random.Random(11)
     with services.db.read() as session:
-        rows = session.execute(select(Task.id, Task.ready_at).join(Case)
+        rows = session.execute(select(Task.id, Case.clock_started_at).join(Case)
                                .where(Task.state.in_(("ready", "claimed")),
                                       Case.status == "open")).all()
     changes = []
-    for task_id, _ in rows:
+    for task_id, clock_start in rows:
         allotment = timedelta(hours=rng.randrange(4, 81))  # half a day to ten days
         ready = calendar.rewind(NOW, allotment * rng.random())  # part of it already used
-        due = calendar.add(ready, Duration(Decimal(allotment.total_seconds()) / 3600,
+        start = max(ready, clock_start or ready)  # as the services count a step's clock
+        due = calendar.add(start, Duration(Decimal(allotment.total_seconds()) / 3600,
                                            TimeUnit.WORKING_HOURS))
         changes.append({"task_id": task_id, "ready": ready, "due": due, "sla": "on_track",
-                        "warn": warn_at(calendar, settings, ready, due)})
+                        "warn": warn_at(calendar, settings, start, due)})
     with services.db.write() as session:
         tasks = Task.__table__
         session.execute(update(tasks).where(tasks.c.id == bindparam("task_id"))

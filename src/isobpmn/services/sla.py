@@ -55,20 +55,27 @@ def sweep_sla(ctx: ServiceContext, now: datetime | None = None,
     """Recompute the SLA state of open steps at ``now`` (default: the clock)."""
     now = now or ctx.now()
     columns = (Task.id, Task.case_id, Task.ready_at, Task.due_at, Task.paused_seconds,
-               Task.sla_state, Task.warn_at, Agency.id, Agency.calendar, Case.clock_started_at)
+               Task.sla_state, Task.warn_at, Task.agency_id)
     with ctx.db.read() as session:
         found: dict[int, Any] = {}
-        # each branch reads one partial index: red to be, yellow to be, yellow not yet known
+        # each branch reads one partial index: red to be, yellow to be, yellow not yet known;
+        # the dossiers are read after, by key (a join would read every open dossier)
         for condition in (and_(TASK_IS_NOT_RED, Task.due_at < now),
                           and_(TASK_IS_GREEN, Task.warn_at <= now),
                           and_(TASK_IS_GREEN, Task.warn_at.is_(None))):
-            for row in session.execute(
-                    select(*columns).join(Case, Case.id == Task.case_id)
-                    .join(Agency, Agency.id == Task.agency_id)
-                    .where(condition, Task.due_at.is_not(None),
-                           Case.status == CaseStatus.OPEN)):
+            for row in session.execute(select(*columns).where(condition,
+                                                              Task.due_at.is_not(None))):
                 found[row[0]] = row
-        rows = list(found.values())
+        cases: dict[int, Any] = {}
+        ids = sorted({row.case_id for row in found.values()})
+        for start in range(0, len(ids), 1000):
+            cases.update((row[0], row) for row in session.execute(
+                select(Case.id, Case.clock_started_at, Agency.calendar)
+                .join(Agency, Agency.id == Case.agency_id)
+                .where(Case.id.in_(ids[start:start + 1000]),
+                       Case.status == CaseStatus.OPEN)))
+    rows = [(*task, cases[task.case_id].calendar, cases[task.case_id].clock_started_at)
+            for task in found.values() if task.case_id in cases]
     changing: dict[int, list[int]] = defaultdict(list)
     unwarned: list[dict] = []
     for (task_id, case_id, ready_at, due_at, paused, state, warning, agency_id, settings,
