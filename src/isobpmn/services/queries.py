@@ -60,12 +60,22 @@ def list_tasks(ctx: ServiceContext, user: str, scope: str = "all", *,
     now = ctx.now()
     with ctx.db.read() as session:
         person = find_user(session, user)
-        views = inbox(session, person, roles_of(session, person), scope, case_code=case_code,
-                      sla_state=sla_state, limit=limit)
+        roles = roles_of(session, person)
         settings = dict(session.execute(select(Agency.id, Agency.calendar).where(
-            Agency.id.in_({v.agency_id for v in views}))).all()) if views else {}
-    return [time_left(ctx.calendars.of(v.agency_id, settings.get(v.agency_id)), v, now)
-            for v in views]
+            Agency.id.in_({r.agency_id for r in roles}))).all()) if roles else {}
+
+        calendars = {}
+
+        def calendar_of(agency_id: int):
+            if agency_id not in calendars:
+                if agency_id not in settings:  # a task claimed in an agency left since
+                    settings[agency_id] = session.scalar(select(Agency.calendar)
+                                                         .where(Agency.id == agency_id))
+                calendars[agency_id] = ctx.calendars.of(agency_id, settings[agency_id])
+            return calendars[agency_id]
+
+        return inbox(session, person, roles, scope, case_code=case_code,
+                     sla_state=sla_state, limit=limit, calendar_of=calendar_of, now=now)
 
 
 def task_view(ctx: ServiceContext, task_id: int) -> TaskView:
