@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test install editor docs bench clean
+.PHONY: demo test install editor docs bench bench-scale clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,11 @@ bench: install
 	$(BIN)/python bench/validate_vs_bpmnlint.py
 	$(BIN)/python bench/validate_endpoint.py
 	$(BIN)/python bench/services.py
+
+## bench-scale: a province of a million dossiers on SQLite and (with ISOBPMN_BENCH_DATABASE_URL)
+## PostgreSQL: inbox, dashboards, case page, lookup, Biểu II.06a, SLA sweep (about an hour)
+bench-scale: install
+	$(BIN)/python bench/scale.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build dist src/*.egg-info editor/node_modules \
