@@ -324,8 +324,6 @@ def case_figures(session: Session, agency_ids: list[int], period: Period, now: d
                  by: str = "agency", w: Window | None = None) -> dict[Any, CaseFigures]:
     """:class:`CaseFigures` of the dossiers of ``agency_ids`` in ``period``, keyed by agency
     id or procedure code (:func:`fold_figures`)."""
-    if by not in ("agency", "procedure"):
-        raise ValueError(f"case figures by {by!r}: choose agency or procedure")
     return fold_figures(session, case_parts(session, agency_ids, period, now, w), by=by)
 
 
